@@ -1,0 +1,60 @@
+"""The few places where Neo4j and ladybug Cypher differ, kept in one module.
+
+Templates are written in Neo4j 5 syntax within the subset both engines accept; the one construct
+with no common spelling, the shortest path, is written as Neo4j's `shortestPath(...)` and rewritten
+here for ladybug (`-[* SHORTEST 1..k]-`). Result values are normalised to plain JSON-able Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["READ_ONLY_VIOLATION", "for_ladybug", "plain", "write_clause"]
+
+_SHORTEST = re.compile(
+    r"shortestPath\s*\(\s*(\([^()]*\))\s*-\s*\[\s*(\w*)\s*(:[^\]*]*)?\*\s*(\d*)\s*\.\.\s*(\d+)\s*\]\s*-\s*(\([^()]*\))\s*\)"
+)
+
+# Clauses that write, for refusing ad-hoc Cypher before it runs (strings and comments removed first).
+_WRITE = re.compile(
+    r"\b(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|ALTER|COPY|LOAD\s+CSV|LOAD\s+FROM|FOREACH|"
+    r"INSTALL|ATTACH|IMPORT|EXPORT|CHECKPOINT|BEGIN|COMMIT|ROLLBACK|USE)\b|\bCALL\b",
+    re.IGNORECASE,
+)
+_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
+READ_ONLY_VIOLATION = "write or procedure clause"
+
+
+def for_ladybug(cypher: str) -> str:
+    """Rewrite Neo4j-only spellings into ladybug's."""
+
+    def shortest(m: re.Match[str]) -> str:
+        a, var, types, lo, hi, b = m.groups()
+        types = types or ""
+        return f"{a}-[{var}{types}* SHORTEST {lo or 1}..{hi}]-{b}"
+
+    return _SHORTEST.sub(shortest, cypher)
+
+
+def write_clause(cypher: str) -> str | None:
+    """The first clause that could write (or call a procedure) in `cypher`, or None if it only reads."""
+    m = _WRITE.search(_STRINGS.sub(" ", cypher))
+    return m.group(0).upper() if m else None
+
+
+def plain(value: Any) -> Any:
+    """Engine values as JSON-able Python: Decimal sums, dates, nested lists and maps."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):  # neo4j.time types
+        return value.iso_format()
+    return value

@@ -1,0 +1,150 @@
+"""The graph model of policy-kg: node labels, relationship types, their properties and keys.
+
+This is the single definition both stores derive their schema from (ladybug tables, Neo4j
+constraints and indexes) and the shape the ingest side hands to a store: a `DocumentGraph`, the
+nodes and relationships one document contributes, each relationship with its provenance.
+See graph/README.md for the picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "NODE_PROPERTIES",
+    "PROVENANCE",
+    "REFERENCE_DOC",
+    "REFERENCE_TYPES",
+    "REL_ENDPOINTS",
+    "REL_PROPERTIES",
+    "ROLE_TYPES",
+    "DocumentGraph",
+    "Node",
+    "Rel",
+]
+
+Label = Literal["Policy", "Task", "Agency", "Region"]
+
+# Property name -> type (ladybug type names; Neo4j is schemaless). `key` is every label's primary key.
+NODE_PROPERTIES: dict[str, dict[str, str]] = {
+    "Policy": {
+        "key": "STRING",  # normalised title (the same policy cited two ways is one node)
+        "title": "STRING",
+        "doc_number": "STRING",  # 文号
+        "issuers": "STRING[]",
+        "date": "STRING",  # 成文日期, ISO
+        "level": "STRING",  # 国家 / 省级 / 地市级 / 县级
+        "region": "STRING",  # the jurisdiction it governs
+        "source": "STRING",  # file name it was ingested from (null for cited-only policies)
+        "content_hash": "STRING",
+        "ingested": "BOOLEAN",  # false: known only because a document cites it
+    },
+    "Task": {
+        "key": "STRING",  # policy key + '#' + numbering path
+        "policy": "STRING",
+        "path": "STRING",  # gold format: 二.(一).1
+        "title": "STRING",
+        "text": "STRING",
+        "doc": "STRING",
+        "start": "INT64",
+        "end": "INT64",
+    },
+    "Agency": {
+        "key": "STRING",  # canonical official name
+        "name": "STRING",
+        "aliases": "STRING[]",  # every mention seen, recomputed from the relationships
+        "level": "STRING",
+        "parent": "STRING",
+        "region": "STRING",
+    },
+    "Region": {
+        "key": "STRING",  # normalised name (济南市历下区)
+        "name": "STRING",
+        "level": "STRING",
+        "code": "STRING",  # administrative division code when known
+        "parent": "STRING",
+    },
+}
+
+# Every relationship carries where it was read: the document (policy key), the character span in that
+# document's clean text, and the evidence sentence.
+PROVENANCE: dict[str, str] = {"doc": "STRING", "start": "INT64", "end": "INT64", "evidence": "STRING"}
+
+ROLE_TYPES = ("牵头", "参加", "负责")
+# Reference relationships (the administrative hierarchy, an agency's parent) belong to no document:
+# they are merged, and carry doc = REFERENCE_DOC.
+REFERENCE_TYPES = frozenset({"隶属"})
+REFERENCE_DOC = ""
+
+REL_ENDPOINTS: dict[str, list[tuple[str, str]]] = {
+    "牵头": [("Agency", "Task")],
+    "参加": [("Agency", "Task")],
+    "负责": [("Agency", "Task")],
+    "依据": [("Policy", "Policy")],
+    "引用": [("Policy", "Policy")],
+    "包含": [("Policy", "Task"), ("Task", "Task")],
+    "发布": [("Agency", "Policy")],
+    "适用": [("Policy", "Region")],
+    "涉及": [("Task", "Region")],
+    "隶属": [("Agency", "Agency"), ("Agency", "Region"), ("Region", "Region")],
+}
+
+# Role relationships also keep the verbatim mention (the alias) and the role as a property, because
+# `type(r)` is not portable Cypher (ladybug spells it label(r)).
+REL_PROPERTIES: dict[str, dict[str, str]] = {
+    t: {**PROVENANCE, **({"role": "STRING", "mention": "STRING"} if t in ROLE_TYPES or t == "发布" else {})}
+    for t in REL_ENDPOINTS
+}
+
+
+@dataclass(frozen=True)
+class Node:
+    label: str
+    key: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rel:
+    type: str
+    start: tuple[str, str]  # (label, key)
+    end: tuple[str, str]
+    props: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DocumentGraph:
+    """What one document contributes to the graph; written in one transaction.
+
+    `doc` is the document's Policy key; every relationship's provenance `doc` equals it, which is how
+    a changed or removed document takes exactly its own facts out again.
+    """
+
+    doc: str
+    source: str
+    content_hash: str
+    nodes: list[Node] = field(default_factory=list)
+    rels: list[Rel] = field(default_factory=list)
+
+    def validate(self) -> None:
+        """Raise ValueError when the graph breaks the model (unknown label/type/property, dangling end)."""
+        keys = {(n.label, n.key) for n in self.nodes}
+        for n in self.nodes:
+            if n.label not in NODE_PROPERTIES:
+                raise ValueError(f"unknown node label {n.label!r}")
+            extra = set(n.props) - set(NODE_PROPERTIES[n.label])
+            if extra:
+                raise ValueError(f"{n.label} {n.key!r}: unknown properties {sorted(extra)}")
+        for r in self.rels:
+            if r.type not in REL_ENDPOINTS:
+                raise ValueError(f"unknown relationship type {r.type!r}")
+            if (r.start[0], r.end[0]) not in REL_ENDPOINTS[r.type]:
+                raise ValueError(f"{r.type} cannot join {r.start[0]} to {r.end[0]}")
+            if r.start not in keys or r.end not in keys:
+                raise ValueError(f"{r.type} {r.start}->{r.end}: endpoint not among the document's nodes")
+            if r.props.get("doc") != (REFERENCE_DOC if r.type in REFERENCE_TYPES else self.doc):
+                raise ValueError(f"{r.type} {r.start}->{r.end}: provenance doc is not {self.doc!r}")
+            extra = set(r.props) - set(REL_PROPERTIES[r.type])
+            if extra:
+                raise ValueError(f"{r.type}: unknown properties {sorted(extra)}")

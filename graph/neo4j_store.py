@@ -1,0 +1,92 @@
+"""The production store: Neo4j 5 through the official `neo4j` driver.
+
+Writes are managed transactions (`execute_write`, retried by the driver on transient errors), one
+per document; reads run in read transactions, so the server itself refuses any write in them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase, unit_of_work
+from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
+
+from policykg.errors import PolicyKGError, QueryError, ReadOnlyViolation
+
+from .dialect import plain
+from .schema import neo4j_schema
+from .store import GraphStore, QueryResult
+from .writes import Statement
+
+__all__ = ["Neo4jStore"]
+
+
+class Neo4jStore(GraphStore):
+    """A Neo4j database reached over Bolt; constraints and indexes are created on open."""
+
+    kind = "neo4j"
+
+    def __init__(self, uri: str, user: str | None = None, password: str | None = None, database: str | None = None):
+        super().__init__()
+        self.uri = uri
+        self.database = database or None
+        auth = (user, password or "") if user else None
+        # Notifications about properties not yet present are expected on a fresh database.
+        self._driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+        try:
+            self._driver.verify_connectivity()
+        except (ServiceUnavailable, Neo4jError, OSError) as e:
+            self._driver.close()
+            raise PolicyKGError(f"cannot reach Neo4j at {uri}: {e}") from e
+        self.ensure_schema()
+
+    def _session(self, mode: str) -> neo4j.Session:
+        return self._driver.session(database=self.database, default_access_mode=mode)
+
+    def ensure_schema(self) -> None:
+        with self._session(neo4j.WRITE_ACCESS) as s:
+            for stmt in neo4j_schema():
+                s.run(stmt).consume()
+
+    def _run_transaction(self, statements: list[Statement]) -> list[QueryResult]:
+        def work(tx: neo4j.ManagedTransaction) -> list[QueryResult]:
+            out = []
+            for st in statements:
+                res = tx.run(st.cypher, st.params)
+                if st.returns:
+                    out.append(QueryResult(list(res.keys()), [plain(list(r.values())) for r in res]))
+                else:
+                    res.consume()
+            return out
+
+        with self._session(neo4j.WRITE_ACCESS) as s:
+            return s.execute_write(work)
+
+    def _read(self, cypher: str, params: dict[str, Any], timeout: float | None, limit: int | None) -> QueryResult:
+        @unit_of_work(timeout=timeout)
+        def work(tx: neo4j.ManagedTransaction) -> QueryResult:
+            res = tx.run(cypher, params)
+            rows, truncated = [], False
+            for rec in res:
+                if limit is not None and len(rows) >= limit:
+                    truncated = True
+                    break
+                rows.append(plain(list(rec.values())))
+            columns = list(res.keys())
+            return QueryResult(columns, rows, truncated)
+
+        try:
+            with self._session(neo4j.READ_ACCESS) as s:
+                return s.execute_read(work)
+        except ClientError as e:
+            if "Writing in read access mode" in (e.message or "") or e.code.endswith("ForbiddenDueToTransactionType"):
+                raise ReadOnlyViolation(e.message or str(e)) from e
+            raise QueryError(e.message or str(e)) from e
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def describe(self) -> dict[str, Any]:
+        info = self._driver.get_server_info()
+        return {"store": self.kind, "engine": "neo4j", "version": info.agent, "uri": self.uri}

@@ -1,0 +1,51 @@
+"""Schema statements per engine, derived from graph/model.py.
+
+Engine-specific DDL lives here and nowhere else: query templates stay in the Cypher both engines
+accept. Every statement is idempotent (IF NOT EXISTS), so a store runs them on every open.
+"""
+
+from __future__ import annotations
+
+from .model import NODE_PROPERTIES, REL_ENDPOINTS, REL_PROPERTIES
+
+__all__ = ["ladybug_schema", "neo4j_schema"]
+
+
+def _q(name: str) -> str:
+    return f"`{name}`"
+
+
+def ladybug_schema() -> list[str]:
+    """CREATE NODE/REL TABLE statements: ladybug needs a typed table per label and relationship type."""
+    stmts = []
+    for label, props in NODE_PROPERTIES.items():
+        cols = ", ".join(f"{_q(p)} {t}" for p, t in props.items())
+        stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({cols}, PRIMARY KEY (`key`))")
+    for rtype, ends in REL_ENDPOINTS.items():
+        pairs = ", ".join(f"FROM {a} TO {b}" for a, b in ends)
+        cols = ", ".join(f"{_q(p)} {t}" for p, t in REL_PROPERTIES[rtype].items())
+        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {_q(rtype)}({pairs}, {cols})")
+    return stmts
+
+
+def neo4j_schema() -> list[str]:
+    """Uniqueness constraints on every key, lookup indexes, and a provenance index per relationship type.
+
+    The `doc` index on relationships is what keeps replacing or removing one document cheap in a large
+    graph; the full-text index serves keyword search from Neo4j Browser.
+    """
+    stmts = [
+        f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE"
+        for label in NODE_PROPERTIES
+    ]
+    stmts += [
+        "CREATE INDEX task_doc IF NOT EXISTS FOR (n:Task) ON (n.doc)",
+        "CREATE INDEX policy_source IF NOT EXISTS FOR (n:Policy) ON (n.source)",
+        "CREATE INDEX policy_doc_number IF NOT EXISTS FOR (n:Policy) ON (n.doc_number)",
+        "CREATE INDEX agency_name IF NOT EXISTS FOR (n:Agency) ON (n.name)",
+        "CREATE INDEX region_name IF NOT EXISTS FOR (n:Region) ON (n.name)",
+        "CREATE FULLTEXT INDEX task_text IF NOT EXISTS FOR (n:Task) ON EACH [n.title, n.text]",
+    ]
+    for i, rtype in enumerate(REL_ENDPOINTS):
+        stmts.append(f"CREATE INDEX rel_doc_{i} IF NOT EXISTS FOR ()-[r:{_q(rtype)}]-() ON (r.doc)")
+    return stmts
