@@ -1,0 +1,186 @@
+"""Agency mentions → canonical official names, using the curated tables in data/agencies.json.
+
+A mention is read in its document's context: the region it governs expands 省/市/区 prefixes
+(省发展改革委 in a Shandong document is 山东省发展和改革委员会); a State Council document's bare names
+are central bodies (发展改革委 → 国家发展和改革委员会); a sub-unit after its parent joins it (条法司 after
+国家知识产权局); pre-2018 documents keep the names of their time (省网信办 → …领导小组办公室).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .gazetteer import NATION, gazetteer
+
+__all__ = ["Agency", "AgencyContext", "normalize_agency"]
+
+CENTRAL_MARKERS = ("国家", "中国", "中央", "中共中央", "最高", "国务院", "全国", "共青团中央", "中华")
+PREFIX = re.compile(r"^(省委|省|市委|市|区委|区|县委|县)(?=.)")
+MEMBERS = re.compile(r"(?:成员单位|各成员单位|成员)$")
+
+
+@dataclass(frozen=True)
+class AgencyContext:
+    region: str | None  # the document's region (display name)
+    pre2018: bool = False
+
+    @property
+    def national(self) -> bool:
+        return self.region in (None, NATION)
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    level: str  # 中央 / 省级 / 地级 / 县级 / 未知
+    region: str | None
+    parent: str | None = None
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return json.loads(resources.files("policykg.ingest").joinpath("data/agencies.json").read_text("utf-8"))
+
+
+@cache
+def _terms_re() -> tuple[re.Pattern[str], dict[str, str]]:
+    terms = {k: v for k, v in _data()["terms"].items() if not k.startswith("_")}
+    return re.compile("|".join(re.escape(k) for k in sorted(terms, key=len, reverse=True))), terms
+
+
+def expand_terms(name: str) -> str:
+    pattern, terms = _terms_re()
+    out = pattern.sub(lambda m: terms[m.group(0)], name)
+    if out.endswith("委") and not out.endswith(("党委", "纪委", "政法委")):
+        out += "员会"
+    if out.endswith("政法委"):
+        out += "员会"
+    return out
+
+
+def _level_of(region: str | None) -> str:
+    if region is None:
+        return "未知"
+    if region == NATION:
+        return "中央"
+    place = gazetteer().places.get(region)
+    return {"省级": "省级", "地级": "地级", "县级": "县级"}.get(place.level, "未知") if place else "未知"
+
+
+def _region_for_prefix(prefix: str, ctx: AgencyContext) -> str | None:
+    g = gazetteer()
+    if ctx.region is None or ctx.national:
+        return None
+    if prefix.startswith("省"):
+        return g.province_of(ctx.region)
+    if prefix.startswith("市"):
+        return g.city_of(ctx.region)
+    place = g.places.get(ctx.region)
+    if place is not None and place.level == "县级":
+        return ctx.region
+    return None
+
+
+def _template(value: Any, prefix: str, ctx: AgencyContext) -> str | None:
+    if isinstance(value, str):
+        return value
+    if "pre2018" in value:
+        return value["pre2018"] if ctx.pre2018 else value["default"]
+    return value.get(prefix[0])
+
+
+def _central(m: str, ctx: AgencyContext) -> str | None:
+    central = _data()["central"]
+    if m not in central:
+        return None
+    full = central[m]
+    unambiguous = m.startswith(CENTRAL_MARKERS) or full.endswith(("部", "总局", "署")) or full.startswith(CENTRAL_MARKERS)
+    if ctx.national or unambiguous or full == m:
+        return full
+    return None
+
+
+def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None) -> Agency:
+    """The canonical agency for `mention`; `parent` is the canonical name of the agency named before
+    it in the same list, which a bare sub-unit (条法司, 商标局) belongs to."""
+    data = _data()
+    g = gazetteer()
+    m = re.sub(r"\s+", "", mention)
+    m = MEMBERS.sub("", m) or m
+
+    # Sub-units of central bodies, written with their parent or after it.
+    for par, subs in data["subunits"].items():
+        for alias in sorted({par, *[k for k, v in data["central"].items() if v == par]}, key=len, reverse=True):
+            if m.startswith(alias) and len(m) > len(alias) and alias != m:
+                rest = m[len(alias) :]
+                if rest in subs or rest.endswith(("司", "局", "部", "室", "中心", "处")):
+                    return Agency(par + subs.get(rest, rest), "中央", NATION, par)
+        if m in subs and parent is not None and (parent == par or parent.startswith(par)):
+            return Agency(par + subs[m], "中央", NATION, par)
+
+    central = _central(m, ctx)
+    if central:
+        return Agency(central, "中央", NATION)
+
+    for pattern, template in data["branches"].items():
+        if pattern.startswith("_"):
+            continue
+        hit = re.match(pattern, m)
+        if hit:
+            name = template.replace("{1}", hit.group(1))
+            place = g.resolve(hit.group(1))
+            return Agency(name, _level_of(place.name) if place else "未知", place.name if place else None)
+
+    if ctx.region and not ctx.national:
+        place = g.places.get(ctx.region)
+        if place is not None and place.level == "县级":
+            short = re.sub(r"(区|县|市)$", "", place.own)
+            city = g.city_of(ctx.region) or ""
+            for suffix, template in data["district_branches"].items():
+                if suffix.startswith("_"):
+                    continue
+                if m in (short + suffix, place.own + suffix):
+                    name = template.replace("{C}", city).replace("{D}", place.own).replace("{d}", short)
+                    return Agency(name, "县级", ctx.region, None)
+
+    if m.startswith("各"):
+        if ctx.region and not ctx.national:
+            return Agency(ctx.region + m, _level_of(ctx.region), ctx.region)
+        return Agency(m, _level_of(ctx.region), ctx.region)
+
+    hit = PREFIX.match(m)
+    if hit:
+        prefix = hit.group(1)
+        region = _region_for_prefix(prefix, ctx)
+        if region is not None:
+            rest = m[len(prefix[0]) :]  # keep 委 of 省委: 委宣传部 is a local_prefixed key
+            local = data["local_prefixed"]
+            for key in sorted((k for k in local if not k.startswith("_")), key=len, reverse=True):
+                if rest == key:
+                    template = _template(local[key], prefix, ctx)
+                    if template:
+                        return Agency(template.replace("{P}", region), _level_of(region), region)
+            if rest.startswith("委"):
+                return Agency(f"中共{region}{expand_terms(rest)}", _level_of(region), region)
+            return Agency(region + expand_terms(rest), _level_of(region), region)
+
+    # A name that starts with its own region (山东省知识产权局, 威海市市场监管局).
+    for n in range(min(len(m) - 1, 12), 1, -1):
+        place = g.places.get(m[:n])
+        if place is not None and place.level != "区域":
+            rest = m[n:]
+            if rest.startswith("委") and not rest.startswith("委员会"):
+                return Agency(f"中共{m[:n]}{expand_terms(rest)}", _level_of(place.name), place.name)
+            return Agency(m[:n] + expand_terms(rest), _level_of(place.name), place.name)
+
+    if m in data["central"]:
+        # An ambiguous bare name (发展改革委, 统计局) in a local document is the local body.
+        if ctx.region and not ctx.national:
+            return Agency(ctx.region + expand_terms(m), _level_of(ctx.region), ctx.region)
+        return Agency(data["central"][m], "中央", NATION)
+    return Agency(expand_terms(m), "未知", None)

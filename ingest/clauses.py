@@ -1,0 +1,253 @@
+"""Responsibility clauses → (agency mention, role) with character spans.
+
+Forms read: parenthesised `（A牵头，B、C参加）`, `（A、B按职责分工负责）`, groups split by `；` (each judged
+alone), labelled `（牵头单位：A；配合单位：B）` and `（责任单位：…）`, un-bracketed `责任单位：…。`, and the
+strings of a table's 责任部门 column. Roles: 牵头; 参加 (参加/配合/参与/协同/协助, or listed after a
+lead in the same group); 负责 otherwise. A document-wide lead rule ("排在首位的为牵头单位，其他为配合单位，
+下同") makes the first agency of an unmarked list 牵头 and the rest 参加.
+
+Narrative sentences ("X要发挥牵头作用", "由X会同Y") are not clauses: only bracketed or labelled lists
+whose every item looks like an agency are read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "LEAD_RULE",
+    "CLAUSE_LABEL",
+    "Mention",
+    "find_bracket_clauses",
+    "find_label_clauses",
+    "looks_like_agency",
+    "parse_clause",
+]
+
+ROLE_WORDS = r"牵头|负责|参加|配合|参与|协同|协助|落实|实施|承担|推进"
+PARTICIPATE = ("参加", "配合", "参与", "协同", "协助")
+# A role phrase at the end of a segment, with what may stand before it (等, 按职责分工 …).
+TAIL = re.compile(
+    r"(?:等(?:有关|相关)?(?:部门|单位|机构)?|(?:有关|相关)(?:部门|单位))?"
+    r"(?:按(?:照)?(?:各自)?职责(?:分工)?|分工|分别|共同|依职责|具体)?"
+    r"(?P<role>牵头(?:负责|落实|实施)?|负责(?:落实|实施)?|参加|配合|参与|协同|协助|落实)$"
+)
+LABEL = re.compile(
+    r"(?P<label>牵头单位|牵头部门|牵头责任单位|责任单位|责任部门|主责单位|主办单位|实施单位|"
+    r"配合单位|配合部门|参与单位|参加单位|协办单位|协同单位|协作单位)\s*[:：]"
+)
+CLAUSE_LABEL = LABEL
+LABEL_ROLE = {
+    "牵头单位": "牵头", "牵头部门": "牵头", "牵头责任单位": "牵头", "主办单位": "牵头",
+    "配合单位": "参加", "配合部门": "参加", "参与单位": "参加", "参加单位": "参加",
+    "协办单位": "参加", "协同单位": "参加", "协作单位": "参加",
+}
+LEAD_RULE = re.compile(
+    r"(?:排在|列|居)?(?:首位|第一位|第1位|最前|前面)(?:的|者)?(?:部门|单位)?(?:为|是)牵头(?:单位|部门)"
+    r"(?:[，,、](?:其他|其余|其它)(?:的)?(?:部门|单位)?(?:为|是)(?:配合|参与|协办|责任)(?:单位|部门))?"
+    r"(?:[，,]\s*下同)?[。.；;]?"
+)
+# Last characters of an agency name (局, 厅, 委员会, 人民政府, 海关, 分行 …)
+AGENCY_END = re.compile(
+    r"(?:局|厅|委|委员会|办|办公室|部|院|署|会|府|政府|行|分行|支行|海关|司|处|中心|室|组|小组|队|所|站|社|"
+    r"联|馆|集团|公司|企业|高校|大学|学院|机构|单位|部门|街道|乡镇|镇|街道办事处|办事处|成员|管委会|"
+    r"县级市|区|县|市|州|盟|旗|法院|检察院|党委|团委|工委|协会|联合会|银行|总队|支队|大队|研究会)$"
+)
+CATCH_ALL_TAIL = re.compile(r"^(?:县级市|县|区|市|自治区|直辖市|乡镇|街道|县（市、区）|县(?:\(|（)市(?:、|,)区(?:\)|）))(?:人民政府|政府|党委)?$")
+
+
+@dataclass
+class Mention:
+    text: str  # verbatim, line breaks removed
+    start: int  # offsets in the text the clause was read from
+    end: int
+    role: str
+    alias: str | None = None  # "A（B）": B
+
+
+def looks_like_agency(s: str) -> bool:
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"[（(][^（）()]*[)）]$", "", s)
+    if len(s) < 2 or len(s) > 40:
+        return False
+    if re.search(r"[。！？，,；;：:“”]", s):
+        return False
+    return bool(AGENCY_END.search(s)) or s.startswith("各")
+
+
+def _split_top(s: str, seps: str) -> list[tuple[int, int]]:
+    """Split `s` on any of `seps` outside brackets; returns (start, end) pieces."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(s):
+        if ch in "（(《【":
+            depth += 1
+        elif ch in "）)》】":
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            out.append((start, i))
+            start = i + 1
+    out.append((start, len(s)))
+    return out
+
+
+def _agencies_in(seg: str, base: int) -> list[tuple[str, int, int, str | None]] | None:
+    """The agency items of one segment (role phrase removed), or None if an item is not an agency."""
+    items = []
+    pieces = _split_top(seg, "、")
+    merged: list[tuple[int, int]] = []
+    for a, b in pieces:
+        piece = seg[a:b].strip()
+        # 各区、县级市 / 各市、县（市、区）人民政府: one catch-all, not two agencies.
+        if merged and CATCH_ALL_TAIL.match(piece) and seg[merged[-1][0] : merged[-1][1]].strip().startswith("各"):
+            merged[-1] = (merged[-1][0], b)
+            continue
+        merged.append((a, b))
+    for a, b in merged:
+        raw = seg[a:b]
+        lead = len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        if not text:
+            continue
+        start = base + a + lead
+        text = re.sub(r"^(?:由|请|以)", "", text)
+        # 和/及 joining two agencies
+        parts = re.split(r"(?<=[局厅委办部院署会府行关司处心室组])(?:和|及|以及|与)(?=[省市区县国中各])", text)
+        cursor = start + (len(raw.strip()) - len(text))
+        for p in parts:
+            pstart = cursor
+            cursor += len(p) + 1
+            name, alias = p, None
+            al = re.match(r"^(.+?)[（(]([^（）()]+)[)）]$", p)
+            if al and looks_like_agency(al.group(2)) and not CATCH_ALL_TAIL.match(al.group(2)):
+                name, alias = al.group(1), al.group(2)
+            name = re.sub(r"等$", "", name)
+            if not looks_like_agency(name):
+                return None
+            items.append((re.sub(r"\s+", "", name), pstart, pstart + len(name), alias))
+    return items
+
+
+def parse_clause(content: str, base: int = 0, lead_rule: bool = False) -> list[Mention] | None:
+    """Parse a clause's content (without its brackets). `base` is the content's offset in the text.
+
+    Returns None when the content is not a responsibility clause.
+    """
+    # Blank out a lead-rule sentence inside the clause, keeping offsets.
+    for m in LEAD_RULE.finditer(content):
+        content = content[: m.start()] + " " * (m.end() - m.start()) + content[m.end() :]
+    labelled = list(LABEL.finditer(content))
+    out: list[Mention] = []
+    if labelled:
+        for i, lab in enumerate(labelled):
+            end = labelled[i + 1].start() if i + 1 < len(labelled) else len(content)
+            body = content[lab.end() : end]
+            role_of_label = LABEL_ROLE.get(lab.group("label"))
+            res = _parse_group(body, base + lab.end(), lead_rule, role_of_label)
+            if res is None:
+                return None
+            out += res
+        return _dedupe(out)
+    groups = _split_top(content, "；;")
+    for a, b in groups:
+        body = content[a:b]
+        if not body.strip(" 。.，,"):
+            continue
+        res = _parse_group(body, base + a, lead_rule, None)
+        if res is None:
+            return None
+        out += res
+    return _dedupe(out) if out else None
+
+
+def _parse_group(body: str, base: int, lead_rule: bool, forced: str | None) -> list[Mention] | None:
+    segs = []
+    for a, b in _split_top(body, "，,。."):
+        seg = body[a:b]
+        if not seg.strip():
+            continue
+        stripped = seg.rstrip()
+        role = None
+        t = TAIL.search(stripped)
+        if t:
+            role = t.group("role")
+            stripped = stripped[: t.start()]
+        stripped = re.sub(r"(?:等(?:有关|相关)?(?:部门|单位|机构)?)\s*$", "", stripped)
+        if not stripped.strip():
+            continue
+        items = _agencies_in(stripped, base + a)
+        if items is None:
+            return None
+        segs.append((items, role))
+    if not segs:
+        return None
+    out: list[Mention] = []
+    has_lead = any(r and r.startswith("牵头") for _, r in segs)
+    seen_lead = False
+    for items, role in segs:
+        for i, (name, s, e, alias) in enumerate(items):
+            if forced:
+                r = forced
+            elif has_lead:
+                if role and role.startswith("牵头") and not seen_lead:
+                    r = "牵头"
+                elif seen_lead:
+                    r = "参加"
+                else:
+                    # before the lead segment with no marker of its own: shares the lead (A、B牵头 split oddly)
+                    r = "参加" if role in PARTICIPATE else "牵头"
+            elif role in PARTICIPATE:
+                r = "参加"
+            elif role is None and lead_rule:
+                r = "牵头" if not out else "参加"
+            else:
+                r = "负责"
+            out.append(Mention(name, s, e, r, alias))
+        if role and role.startswith("牵头"):
+            seen_lead = True
+    if forced == "负责" and lead_rule:
+        for i, m in enumerate(out):
+            m.role = "牵头" if i == 0 else "参加"
+    return out
+
+
+def _dedupe(ms: list[Mention]) -> list[Mention]:
+    seen, out = set(), []
+    for m in ms:
+        if m.text in seen:
+            continue
+        seen.add(m.text)
+        out.append(m)
+    return out
+
+
+BRACKET = re.compile(r"[（(]((?:[^（）()]|[（(][^（）()]*[)）])*)[)）]")
+
+
+def find_bracket_clauses(text: str, lead_rule: bool = False) -> list[tuple[int, int, list[Mention]]]:
+    """Every parenthesised responsibility clause in `text`: (start, end, mentions)."""
+    out = []
+    for m in BRACKET.finditer(text):
+        content = m.group(1)
+        if not re.search(ROLE_WORDS + r"|单位|部门", content):
+            continue
+        res = parse_clause(content, m.start(1), lead_rule)
+        if res:
+            out.append((m.start(), m.end(), res))
+    return out
+
+
+def find_label_clauses(text: str, taken: list[tuple[int, int]], lead_rule: bool = False) -> list[tuple[int, int, list[Mention]]]:
+    """Un-bracketed `责任单位：…` lists (to the end of the sentence or line) outside `taken` spans."""
+    out = []
+    for m in LABEL.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        end = len(text)
+        stop = re.compile(r"[。\n]").search(text, m.end())
+        if stop:
+            end = stop.start()
+        res = parse_clause(text[m.start() : end], m.start(), lead_rule)
+        if res:
+            out.append((m.start(), end, res))
+    return out

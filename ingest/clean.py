@@ -1,0 +1,136 @@
+"""Raw text → clean text, with a map from every clean character back to the source text.
+
+What it repairs: stray HTML tags in web extracts, web-page footers ("预览已结束…" and what follows),
+page numbers, and lines broken by PDF extraction. A line break inside a sentence is not a paragraph:
+a line is joined to the next when it does not end a sentence and either runs to the page's usual
+width, carries sentence punctuation, or leaves a bracket open; a line that starts with a heading
+marker always starts a paragraph. Table rows (tab-separated) are kept as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+
+__all__ = ["CleanText", "HEADING_START", "clean"]
+
+TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+FOOTER = re.compile(r"预览已结束|完整报告链接|扫码(?:查看|阅读)全文|(?:本文|全文)(?:未完|完)，?请")
+PAGE_NUMBER = re.compile(r"^[\s\-—–－]*\d{1,3}[\s\-—–－]*$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
+URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
+# Heading markers: 一、 （一） (一) 1. 1、 1． （1） ①
+HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]+[、．.]|[（(]\s*[一二三四五六七八九十百]+\s*[)）]|\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])"
+)
+END_PUNCT = "。！？；：!?;:"
+OPEN_CLOSE = {"（": "）", "(": ")", "《": "》", "“": "”", "【": "】", "〔": "〕"}
+
+
+@dataclass
+class CleanText:
+    text: str
+    offsets: array  # offsets[i] = index in the source text of clean character i
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The source-text span of clean span [start, end)."""
+        if start >= len(self.offsets):
+            return len(self.offsets), len(self.offsets)
+        return self.offsets[start], (self.offsets[end - 1] + 1 if end > start else self.offsets[start])
+
+
+def _unbalanced(line: str) -> bool:
+    depth = 0
+    for ch in line:
+        if ch in "（(《【〔":
+            depth += 1
+        elif ch in "）)》】〕":
+            depth = max(0, depth - 1)
+    return depth > 0
+
+
+def _typical_width(lines: list[str]) -> int:
+    lengths = [len(s) for s in lines if len(s) >= 12 and "\t" not in s]
+    if not lengths:
+        return 0
+    buckets = Counter(n // 3 for n in lengths)
+    common, count = buckets.most_common(1)[0]
+    # Only a real page width: many lines of about the same length (PDF); web text has none.
+    return common * 3 if count >= max(5, len(lengths) // 5) else 0
+
+
+def clean(raw: str) -> CleanText:
+    """Clean `raw`; see the module docstring."""
+    # 1. Lines with their source offsets; tags and footers removed.
+    lines: list[tuple[str, array]] = []
+    pos = 0
+    for raw_line in raw.splitlines(keepends=True):
+        start = pos
+        pos += len(raw_line)
+        body = raw_line.rstrip("\r\n")
+        if FOOTER.search(body):
+            break  # everything after a web footer is the page's chrome, not the document
+        chars: list[str] = []
+        offs = array("i")
+        last = 0
+        for m in TAG.finditer(body):
+            for i in range(last, m.start()):
+                chars.append(body[i])
+                offs.append(start + i)
+            if m.group(0).lower().startswith(("<p", "</p", "<br", "<div", "</div")) and chars and chars[-1] != " ":
+                chars.append(" ")  # a block tag separated two items
+                offs.append(start + m.start())
+            last = m.end()
+        for i in range(last, len(body)):
+            chars.append(body[i])
+            offs.append(start + i)
+        text = "".join(chars).replace("\u3000", " ").replace("\xa0", " ")
+        # strip, keeping offsets aligned
+        lead = len(text) - len(text.lstrip(" "))
+        trail = len(text.rstrip(" \t")) if "\t" not in text.strip(" ") else len(text.rstrip(" "))
+        text, offs = text[lead:trail], offs[lead:trail]
+        if not text.strip() or PAGE_NUMBER.match(text) or URL_LINE.match(text):
+            lines.append(("", array("i")))
+            continue
+        lines.append((text, offs))
+
+    content = [t for t, _ in lines if t]
+    width = _typical_width(content)
+
+    # 2. Join broken lines into paragraphs.
+    out: list[str] = []
+    out_offs = array("i")
+    prev: str | None = None
+    for text, offs in lines:
+        if not text:
+            continue
+        if prev is not None:
+            join = _should_join(prev, text, width)
+            if not join:
+                out.append("\n")
+                out_offs.append(offs[0] if offs else (out_offs[-1] if out_offs else 0))
+        out.append(text)
+        out_offs.extend(offs)
+        prev = text
+    return CleanText("".join(out), out_offs)
+
+
+def _should_join(a: str, b: str, width: int) -> bool:
+    if "\t" in a or "\t" in b:
+        return False
+    if HEADING_START.match(b):
+        return False
+    tail = a.rstrip()
+    if not tail:
+        return False
+    if _unbalanced(a):
+        return True  # a clause or title left open continues on the next line, whatever ends this one
+    if tail[-1] in END_PUNCT:
+        return False
+    if tail[-1] in "）)" and re.search(r"(?:负责|牵头|参加|配合|参与|协同|单位|部门)[^（(]*[)）]$", tail):
+        return False  # a responsibility clause closes its paragraph
+    if width and len(a) >= 0.7 * width:
+        return True
+    # A wrapped sentence carries sentence-internal punctuation; short header lines do not.
+    return bool(re.search(r"[，、,]", a)) and len(a) >= 12

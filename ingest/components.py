@@ -1,0 +1,256 @@
+"""The spaCy side: a character tokenizer and the registered pipeline components.
+
+Chinese has no spaces and no trained pipeline can be installed here, so the tokenizer makes one
+token per character: every character span is a valid `Span`, and building the `Doc` directly is
+5 MB/s (spaCy's own char segmenter is 0.27 MB/s). Each component reads `doc.text`, computes with the
+plain functions of ingest/, and leaves its results as spans (so displaCy can show them) and in
+`doc._.policykg`:
+
+- `policykg_structure`: header facts and the heading tree → spans["task"], spans["header"]
+- `policykg_responsibility`: clauses and tables → spans["role"] (labels 牵头/参加/负责), doc.ents (AGENCY)
+- `policykg_citations`: 《…》 → spans["citation"] (labels 依据/引用)
+- `policykg_places`: places → spans["region"]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import registry
+from spacy.vocab import Vocab
+
+from .agencies import normalize_agency
+from .citations import find_citations, policy_key
+from .clauses import LEAD_RULE, find_bracket_clauses, find_label_clauses
+from .gazetteer import gazetteer
+from .places import find_places
+from .structure import find_headings, read_header
+from .tables import parse_tables
+
+__all__ = ["CharTokenizer"]
+
+if not Doc.has_extension("policykg"):
+    Doc.set_extension("policykg", default=None)
+if not Doc.has_extension("policykg_meta"):
+    Doc.set_extension("policykg_meta", default=None)
+
+
+class CharTokenizer:
+    """One token per character, no spaces (Chinese text)."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        return Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> CharTokenizer:
+        return self
+
+    def to_disk(self, path: Any, **kwargs: Any) -> None:
+        return None
+
+    def from_disk(self, path: Any, **kwargs: Any) -> CharTokenizer:
+        return self
+
+
+@registry.tokenizers("policykg.char_tokenizer.v1")
+def create_char_tokenizer() -> Any:
+    def make(nlp: Language) -> CharTokenizer:
+        return CharTokenizer(nlp.vocab)
+
+    return make
+
+
+def _state(doc: Doc) -> dict[str, Any]:
+    if doc._.policykg is None:
+        doc._.policykg = {}
+    return doc._.policykg
+
+
+def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    return doc.char_span(start, end, label=label) if end > start else None
+
+
+@Language.factory("policykg_structure", assigns=["doc.spans", "doc._.policykg"])
+def make_structure(nlp: Language, name: str) -> Any:
+    def structure(doc: Doc) -> Doc:
+        st = _state(doc)
+        header = read_header(doc.text, doc._.policykg_meta or {})
+        heads = find_headings(doc.text, header.body_start)
+        st["header"], st["headings"] = header, heads
+        spans = []
+        for label, span in (("TITLE", header.title_span), ("DOC_NUMBER", header.doc_number_span), ("DATE", header.date_span)):
+            if span:
+                s = _span(doc, span[0], span[1], label)
+                if s is not None:
+                    spans.append(s)
+        doc.spans["header"] = spans
+        doc.spans["task"] = [s for h in heads if h.is_task for s in [_span(doc, h.start, h.title_end, h.path)] if s]
+        return doc
+
+    return structure
+
+
+def _pre2018(header: Any, text: str) -> bool:
+    if header.date:
+        return header.date < "2018-03-17"
+    from .agencies import _data
+
+    return any(m in text for m in _data()["pre2018_markers"])
+
+
+@Language.factory("policykg_responsibility", assigns=["doc.spans", "doc.ents", "doc._.policykg"], requires=["doc._.policykg"])
+def make_responsibility(nlp: Language, name: str) -> Any:
+    def responsibility(doc: Doc) -> Doc:
+        st = _state(doc)
+        text, header, heads = doc.text, st["header"], st["headings"]
+        ctx = header.agency_context(_pre2018(header, text))
+        rule = LEAD_RULE.search(text)
+        lead_at = rule.start() if rule else None
+        tasks: list[dict[str, Any]] = []
+        assignments: list[dict[str, Any]] = []
+        clause_spans: list[tuple[int, int]] = []
+
+        task_heads = [h for h in heads if h.is_task]
+        for h in task_heads:
+            tasks.append({"path": h.path, "title": h.title, "text": text[h.start : h.end].strip(), "start": h.start, "end": h.end})
+
+        def add(path: str, mentions: list[Any], evidence: str) -> None:
+            parent = None
+            for m in mentions:
+                ag = normalize_agency(m.text, ctx, parent)
+                parent = ag.parent or ag.name
+                assignments.append(
+                    {
+                        "task_path": path, "agency_mention": m.text, "agency": ag.name, "role": m.role,
+                        "start": m.start, "end": m.end, "evidence": evidence, "agency_level": ag.level,
+                        "agency_region": ag.region, "agency_parent": ag.parent, "alias": m.alias,
+                    }
+                )
+
+        found = find_bracket_clauses(text, lead_rule=False)
+        found += find_label_clauses(text, [(a, b) for a, b, _ in found])
+        for a, b, mentions in sorted(found, key=lambda x: x[0]):
+            line_start = text.rfind("\n", 0, a) + 1
+            line_end = text.find("\n", b)
+            if "\t" in text[line_start : line_end if line_end >= 0 else len(text)]:
+                continue  # table rows are read below
+            owner = None
+            for h in heads:
+                if h.start <= a < h.end:
+                    owner = h
+            if owner is None or not owner.is_task:
+                continue
+            if lead_at is not None and b >= lead_at:
+                # re-read with the document's lead rule in force
+                from .clauses import parse_clause
+
+                inner = text[a + 1 : b - 1] if text[a] in "（(" else text[a:b]
+                reread = parse_clause(inner, a + 1 if text[a] in "（(" else a, lead_rule=True)
+                mentions = reread or mentions
+            clause_spans.append((a, b))
+            add(owner.path, mentions, text[a:b])
+
+        for t in parse_tables(text, lead_at):
+            tasks.append({"path": t.path, "title": t.title, "text": t.text.strip(), "start": t.start, "end": t.end})
+            for s_text, s_start, mentions in t.strings:
+                clause_spans.append((s_start, s_start + len(s_text)))
+                add(t.path, mentions, s_text)
+
+        st["tasks"], st["assignments"], st["clause_spans"] = tasks, assignments, clause_spans
+        doc.spans["role"] = [s for a in assignments for s in [_span(doc, a["start"], a["end"], a["role"])] if s]
+        ents, last = [], -1
+        for a in sorted(assignments, key=lambda x: x["start"]):
+            if a["start"] >= last:
+                s = _span(doc, a["start"], a["end"], "AGENCY")
+                if s is not None:
+                    ents.append(s)
+                    last = a["end"]
+        doc.ents = ents
+        return doc
+
+    return responsibility
+
+
+@Language.factory("policykg_citations", assigns=["doc.spans", "doc._.policykg"], requires=["doc._.policykg"])
+def make_citations(nlp: Language, name: str) -> Any:
+    def citations(doc: Doc) -> Doc:
+        st = _state(doc)
+        header = st["header"]
+        cits = find_citations(doc.text, header.title, (0, header.preamble_end))
+        st["citations"] = cits
+        doc.spans["citation"] = [s for c in cits for s in [_span(doc, c.start, c.end, "依据" if c.basis else "引用")] if s]
+        return doc
+
+    return citations
+
+
+@Language.factory("policykg_places", assigns=["doc.spans", "doc._.policykg"], requires=["doc._.policykg"])
+def make_places(nlp: Language, name: str) -> Any:
+    def places(doc: Doc) -> Doc:
+        st = _state(doc)
+        header = st["header"]
+        excluded = [(0, header.body_start)] if header.body_start else []
+        if header.title_span:
+            excluded.append(header.title_span)
+        excluded += st.get("clause_spans", [])
+        excluded += [(c.start - 1, c.end + 1) for c in st.get("citations", [])]
+        if not header.body_start:
+            # no cover notice: the title lines and a signature are still not running text
+            first = doc.text.find("\n")
+            excluded.append((0, first if first > 0 else 0))
+        st["places"] = find_places(doc.text, header.region, excluded)
+        doc.spans["region"] = [s for p in st["places"] for s in [_span(doc, p.start, p.end, p.name)] if s]
+        return doc
+
+    return places
+
+
+def record_fields(doc: Doc) -> dict[str, Any]:
+    """The gold-format fields of a processed Doc."""
+    st = _state(doc)
+    header = st["header"]
+    g = gazetteer()
+    cits = st.get("citations", [])
+    region_names: list[str] = []
+    mentions = []
+    for p in st.get("places", []):
+        place = g.places.get(p.name)
+        if p.name not in region_names:
+            region_names.append(p.name)
+        mentions.append(
+            {
+                "name": p.name, "level": place.level if place else "区域", "code": place.code if place else None,
+                "parent": place.parent if place else None, "start": p.start, "end": p.end,
+                "task_path": next((t["path"] for t in st["tasks"] if t["start"] <= p.start < t["end"]), None),
+            }
+        )
+    return {
+        "title": header.title,
+        "doc_number": header.doc_number,
+        "issuer": [re.sub(r"\s+", "", i) for i in header.issuers],
+        "date": header.date,
+        "region": header.region,
+        "basis": [c.title for c in cits if c.basis],
+        "cited": [c.title for c in cits if not c.basis],
+        "tasks": st["tasks"],
+        "assignments": st["assignments"],
+        "regions": region_names,
+        "citations": [
+            {"title": c.title, "key": policy_key(c.title), "basis": c.basis, "start": c.start, "end": c.end, "evidence": c.evidence}
+            for c in cits
+        ],
+        "region_mentions": mentions,
+        "spans": {
+            "title": list(header.title_span) if header.title_span else None,
+            "doc_number": list(header.doc_number_span) if header.doc_number_span else None,
+            "date": list(header.date_span) if header.date_span else None,
+        },
+    }

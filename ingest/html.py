@@ -1,0 +1,91 @@
+"""Government web pages → body text and the page's metadata table.
+
+gov.cn-style pages put 索引号/发文机关/成文日期/标题/发文字号 in a table above the body; the body is the
+content container (id UCAP-CONTENT and the like) or, failing that, the largest text block. Block
+elements become lines and table rows become tab-separated lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+__all__ = ["html_text"]
+
+META_LABELS = {
+    "发文机关": "issuer",
+    "成文日期": "date",
+    "标题": "title",
+    "发文字号": "doc_number",
+    "发布日期": "published",
+    "索引号": "index",
+    "主题分类": "topic",
+}
+CONTENT_IDS = ("UCAP-CONTENT", "zoom", "Zoom", "content", "article", "mainText", "pare")
+BLOCKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section", "article", "center"}
+
+
+def _clean_label(s: str) -> str:
+    return re.sub(r"[\s\u3000：:]", "", s)
+
+
+def html_text(raw: str) -> tuple[str, dict[str, str]]:
+    soup = BeautifulSoup(raw, "lxml")
+    for t in soup(["script", "style", "noscript", "iframe", "head"]):
+        t.decompose()
+    meta: dict[str, str] = {}
+    for td in soup.find_all(["td", "th", "span", "li", "div"]):
+        label = _clean_label(td.get_text())
+        if label in META_LABELS and META_LABELS[label] not in meta:
+            nxt = td.find_next_sibling(["td", "th", "span", "div"])
+            if nxt is not None:
+                value = " ".join(nxt.get_text(" ").split())
+                if value:
+                    meta[META_LABELS[label]] = value
+    body = None
+    for cid in CONTENT_IDS:
+        body = soup.find(id=cid) or soup.find(class_=cid)
+        if body is not None and len(body.get_text(strip=True)) > 50:
+            break
+        body = None
+    if body is None:
+        # The block with the most direct paragraph text.
+        cands = [t for t in soup.find_all(["div", "td", "article", "section"]) if t.find("p", recursive=False)]
+        body = max(cands, key=lambda t: len(t.get_text(strip=True)), default=soup.body or soup)
+    lines: list[str] = []
+    _walk(body, lines, [""])
+    text = "\n".join(line.strip() for line in lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip(), meta
+
+
+def _walk(node: Tag, lines: list[str], cur: list[str]) -> None:
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            cur[0] += str(child).replace("\xa0", " ").replace("\n", " ")
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name == "table":
+            _flush(lines, cur)
+            for tr in child.find_all("tr"):
+                cells = [" ".join(td.get_text(" ").split()) for td in tr.find_all(["td", "th"], recursive=False)]
+                if any(cells):
+                    lines.append("\t".join(cells))
+            continue
+        if name == "br":
+            _flush(lines, cur)
+            continue
+        if name in BLOCKS:
+            _flush(lines, cur)
+            _walk(child, lines, cur)
+            _flush(lines, cur)
+        else:
+            _walk(child, lines, cur)
+
+
+def _flush(lines: list[str], cur: list[str]) -> None:
+    if cur[0].strip():
+        lines.append(cur[0])
+    cur[0] = ""

@@ -1,0 +1,93 @@
+"""Places the text refers to → normalised region names with their administrative parents.
+
+Counted: divisions by full or short name (济南 → 济南市), 我省/我市/我区 (the document's region),
+macro-regions (京津冀, 长三角, 黄河流域 …), countries (中日、中韩 → 中国, 日本, 韩国), named zones
+(中国（山东）自由贸易试验区) and places inside facility names in running text (中国（山东）知识产权保护中心
+→ 山东省). Not counted: places only inside agency names of responsibility clauses, the cover notice
+(issuer and addressee lines), cited titles, and generic words (全国, 全省, 海外).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .gazetteer import NATION, gazetteer
+
+__all__ = ["PlaceMention", "find_places"]
+
+ZONE = re.compile(r"中国[（(][\u4e00-\u9fa5]{2,4}[)）]自由贸易试验区|[\u4e00-\u9fa5]{2,6}(?:自贸区|综合试验区)[\u4e00-\u9fa5]{0,12}示范区")
+BRACKET_PLACE = re.compile(r"[（(]([\u4e00-\u9fa5]{2,4})[)）]")
+CIRCLE = re.compile(r"([\u4e00-\u9fa5]{2,6}?)(经济圈|城市群|都市圈)")
+SELF = {"我省": "省级", "我市": "地级", "我区": "县级", "我县": "县级"}
+CIRCLE_STOP = re.compile(r"^(?:[一二三四五六七八九两十]大|三个|各|本|全|多个|等)|[、和及的等]")
+
+
+@dataclass
+class PlaceMention:
+    name: str  # normalised
+    start: int
+    end: int
+
+
+@cache
+def _regions_data() -> dict:
+    return json.loads(resources.files("policykg.ingest").joinpath("data/regions.json").read_text("utf-8"))
+
+
+def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int]]) -> list[PlaceMention]:
+    g = gazetteer()
+    data = _regions_data()
+    excluded = sorted(excluded)
+
+    def blocked(a: int, b: int) -> bool:
+        return any(x <= a and b <= y for x, y in excluded)
+
+    out: list[PlaceMention] = []
+    city = g.city_of(doc_region) if doc_region else None
+    for m in ZONE.finditer(text):
+        if not blocked(m.start(), m.end()):
+            out.append(PlaceMention(m.group(0), m.start(), m.end()))
+    zones = [(p.start, p.end) for p in out]
+    for m in g.names_pattern().finditer(text):
+        a, b = m.start(), m.end()
+        if blocked(a, b) or any(x <= a and b <= y for x, y in zones):
+            continue
+        name = m.group(0)
+        if name in g.macro:
+            out.append(PlaceMention(g.macro[name], a, b))
+            continue
+        place = g.resolve(name, within=doc_region)
+        if place is None:
+            continue
+        if place.level == "县级" and name == place.own[:-1] and (place.parent != city):
+            continue  # a bare county short name (新华, 城关) is a word, not a place, outside its own city
+        out.append(PlaceMention(place.name, a, b))
+    for word, level in SELF.items():
+        for m in re.finditer(word, text):
+            if doc_region and not blocked(m.start(), m.end()):
+                target = {"省级": g.province_of(doc_region), "地级": g.city_of(doc_region)}.get(level, doc_region)
+                if target:
+                    out.append(PlaceMention(target, m.start(), m.end()))
+    for m in re.finditer(r"中([日韩美俄欧德法英])(?=[、，,合交关经贸地])", text):
+        if not blocked(m.start(), m.end()):
+            out.append(PlaceMention("中国", m.start(), m.start() + 1))
+            out.append(PlaceMention(data["countries"][m.group(1)], m.start() + 1, m.end()))
+    for m in CIRCLE.finditer(text):
+        stem, best = m.group(1), None
+        # the longest ending of the stem that names a place (山东半岛) or is a two-character name (胶东)
+        for n in range(2, len(stem) + 1):
+            cand = stem[-n:]
+            if CIRCLE_STOP.search(cand):
+                break
+            if n == 2 or g.resolve(cand) is not None or (cand.endswith("半岛") and g.resolve(cand[:-2])):
+                best = cand
+        if best is None or blocked(m.start(), m.end()):
+            continue
+        out.append(PlaceMention(best + m.group(2), m.end() - len(best) - len(m.group(2)), m.end()))
+    for m in re.finditer(r"沿黄\s*(?:9|九)\s*省\s*[（(]\s*区\s*[)）]", text):
+        out.append(PlaceMention("沿黄九省区", m.start(), m.end()))
+    return [p for p in out if p.name != NATION]

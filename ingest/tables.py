@@ -1,0 +1,309 @@
+"""Task-division tables (重点任务分工表) → tasks and responsibility strings.
+
+A table arrives as tab-separated rows (from .docx, HTML, PDF or a web extract). Extracts of merged
+cells are often printed on a neighbouring row, so rows cannot be trusted; the numbering can. The
+table is read as a stream of cells, each one a heading (一、 / (一) / 1.), a responsibility string
+(A、B牵头，C参加 / A负责) or plain task text, and the structure is rebuilt from the numbering:
+- a section heading (一、) takes effect at the next (一); a (k) printed early takes effect when the
+  item numbering restarts at 1, while items that continue the open group's numbering stay in it;
+- items that restart at 1 with no heading waiting belong to the next heading (printed late);
+- the strings of a group go to its items in order; with fewer strings, the last covers the rest
+  (a merged cell); with more, the extra one goes to the last item; a group with strings to spare
+  hands them to the next group that has none (strings printed before their items).
+A header row naming 牵头单位 / 配合单位 columns gives those columns their role directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .clauses import Mention, parse_clause
+from .structure import _marker, heading_title
+
+__all__ = ["TableTask", "parse_tables"]
+
+HEADER_WORDS = re.compile(r"重点任务|主要任务|工作任务|任务|责任部门|责任单位|牵头单位|牵头部门|配合单位|备注|序号|完成时限|时间")
+ITEM_SPLIT = re.compile(r"(?:(?<=^)|(?<=\s))(?=(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+、))")
+ROLE_STRING_SPLIT = re.compile(r"(?<=负责|牵头|参加|配合|参与|协同|协助)\s+")
+
+
+@dataclass
+class TableTask:
+    level: int
+    label: str
+    number: int
+    text: str
+    start: int
+    end: int
+    path: str = ""
+    title: str = ""
+    strings: list[tuple[str, int, list[Mention]]] = field(default_factory=list)  # (text, start, mentions)
+    has_text: bool = False
+
+
+@dataclass
+class _Group:
+    head: TableTask | None
+    section: str = ""
+    items: list[TableTask] = field(default_factory=list)
+    strings: list[tuple[str, int, list[Mention]]] = field(default_factory=list)
+
+
+def _is_header(cells: list[str]) -> bool:
+    joined = [re.sub(r"\s+", "", c) for c in cells if c.strip()]
+    return bool(joined) and all(HEADER_WORDS.fullmatch(c) or c in ("", "备注") for c in joined)
+
+
+def _role_strings(cell: str, base: int, lead_rule: bool, forced: str | None) -> list[tuple[str, int, list[Mention]]] | None:
+    out = []
+    pos = 0
+    parts = ROLE_STRING_SPLIT.split(cell) if forced is None else [cell]
+    for part in parts:
+        idx = cell.find(part, pos)
+        pos = idx + len(part)
+        if not part.strip():
+            continue
+        content = part
+        if forced:
+            content = part.rstrip("。") + {"牵头": "牵头", "参加": "参加", "负责": "负责"}[forced]
+        ms = parse_clause(content, base + idx, lead_rule)
+        if ms is None:
+            return None
+        if forced:
+            for m in ms:
+                m.role = forced
+        out.append((part.strip(), base + idx, ms))
+    return out or None
+
+
+def _cells(line: str, base: int) -> list[tuple[str, int]]:
+    out, pos = [], 0
+    for cell in line.split("\t"):
+        out.append((cell, base + pos))
+        pos += len(cell) + 1
+    return out
+
+
+def parse_tables(text: str, lead_rule_at: int | None = None) -> list[TableTask]:
+    """Tasks (with their responsibility strings) of every table in `text`, in reading order."""
+    events: list[tuple[str, object]] = []
+    column_roles: dict[int, str] = {}
+    n_columns = 0
+    pos = 0
+    for line in text.split("\n"):
+        base = pos
+        pos += len(line) + 1
+        if "\t" not in line:
+            continue
+        cells = _cells(line, base)
+        if _is_header([c for c, _ in cells]):
+            n_columns = len(cells)
+            column_roles = {}
+            for i, (c, _) in enumerate(cells):
+                c = re.sub(r"\s+", "", c)
+                if "牵头" in c:
+                    column_roles[i] = "牵头"
+                elif re.search(r"配合|参与|协办|协同", c):
+                    column_roles[i] = "参加"
+            continue
+        for i, (cell, cstart) in enumerate(cells):
+            if not cell.strip():
+                continue
+            lead = lead_rule_at is not None and cstart >= lead_rule_at
+            forced = column_roles.get(i) if len(cells) == n_columns else None
+            strings = _role_strings(cell, cstart, lead, forced)
+            if strings is not None:
+                for s in strings:
+                    events.append(("S", s))
+                continue
+            for a, b in _item_spans(cell):
+                piece = cell[a:b]
+                mk = _marker(piece)
+                if mk is None:
+                    events.append(("T", (piece, cstart + a)))
+                    continue
+                level, label, number, off = mk
+                if level in (3, 4) and i == 0 and re.fullmatch(r"\s*\d{1,2}\s*", cell):
+                    continue
+                events.append(("H", TableTask(level, label, number, piece[off:].strip(), cstart + a, cstart + b)))
+            if re.fullmatch(r"\s*\d{1,3}\s*", cell) and i == 0:
+                # a 序号 column: the row's task text follows in the next cell
+                events.append(("N", int(cell.strip())))
+    return _resolve(events)
+
+
+def _item_spans(cell: str) -> list[tuple[int, int]]:
+    starts = [m.start() for m in ITEM_SPLIT.finditer(cell)]
+    if not starts or starts[0] != 0:
+        starts = [0, *starts]
+    starts = sorted(set(starts))
+    spans = [(s, e) for s, e in zip(starts, [*starts[1:], len(cell)], strict=True)]
+    return [(s, e) for s, e in spans if cell[s:e].strip()]
+
+
+def _resolve(events: list[tuple[str, object]]) -> list[TableTask]:
+    sections: list[TableTask] = []  # level-1 headings in effect order
+    groups: list[_Group] = []
+    out_order: list[TableTask] = []
+    pending_section: TableTask | None = None
+    pending_group: TableTask | None = None
+    orphan: _Group | None = None
+    current: _Group | None = None
+    next_number: int | None = None
+
+    def section_now() -> TableTask | None:
+        return sections[-1] if sections else None
+
+    def open_group(head: TableTask | None) -> _Group:
+        nonlocal current
+        sec = section_now()
+        g = _Group(head, sec.label if sec else "")
+        groups.append(g)
+        current = g
+        if head is not None:
+            head.path = ".".join(x for x in [g.section, head.label] if x)
+        return g
+
+    i = 0
+    while i < len(events):
+        kind, ev = events[i]
+        if kind == "N":
+            next_number = ev  # type: ignore[assignment]
+            i += 1
+            continue
+        if kind == "H":
+            t: TableTask = ev  # type: ignore[assignment]
+            if t.level == 1:
+                if current is None or not current.items and current.head is None:
+                    sections.append(t)
+                    out_order.append(t)
+                    t.path = t.label
+                else:
+                    pending_section = t
+            elif t.level == 2:
+                if pending_section is not None and t.number == 1:
+                    sections.append(pending_section)
+                    out_order.append(pending_section)
+                    pending_section.path = pending_section.label
+                    pending_section = None
+                nxt = _next_item_number(events, i + 1)
+                if orphan is not None:
+                    g = open_group(t)
+                    g.items, g.strings = orphan.items, orphan.strings
+                    groups.remove(orphan)
+                    orphan = None
+                    out_order.append(t)
+                    out_order.extend(g.items)
+                elif current is not None and current.items and nxt is not None and nxt == current.items[-1].number + 1:
+                    pending_group = t
+                else:
+                    open_group(t)
+                    out_order.append(t)
+            else:
+                if next_number is not None and t.level == 3:
+                    next_number = None
+                target = _place_item(t, current, orphan, pending_group)
+                if target == "pending":
+                    g = open_group(pending_group)
+                    out_order.append(pending_group)  # type: ignore[arg-type]
+                    pending_group = None
+                    g.items.append(t)
+                elif target == "orphan":
+                    if orphan is None or (orphan.items and t.number != orphan.items[-1].number + 1):
+                        sec = section_now()
+                        orphan = _Group(None, sec.label if sec else "")
+                        groups.append(orphan)
+                    orphan.items.append(t)
+                    current = orphan
+                else:
+                    if current is None:
+                        open_group(None)
+                    current.items.append(t)  # type: ignore[union-attr]
+                out_order.append(t)
+        elif kind == "T":
+            piece, start = ev  # type: ignore[misc]
+            if next_number is not None:
+                t = TableTask(3, str(next_number), next_number, piece.strip(), start, start + len(piece))
+                next_number = None
+                events[i] = ("H", t)
+                continue
+            if current is not None:
+                if current.items:
+                    current.items[-1].text += piece
+                elif current.head is not None:
+                    current.head.has_text = True
+                    current.head.text += piece
+        elif kind == "S":
+            target_group = orphan if orphan is not None and current is orphan else current
+            if target_group is None:
+                target_group = open_group(None)
+            target_group.strings.append(ev)  # type: ignore[arg-type]
+        i += 1
+
+    _hand_over(groups)
+    for g in groups:
+        _assign(g)
+    for g in groups:
+        prefix = g.head.path if g.head is not None else g.section
+        for it in g.items:
+            it.path = ".".join(x for x in [prefix, it.label] if x)
+    for t in out_order:
+        t.title = _table_title(t.text)
+    seen, result = set(), []
+    for t in out_order:
+        if id(t) not in seen and t.path:
+            seen.add(id(t))
+            result.append(t)
+    return result
+
+
+def _next_item_number(events: list[tuple[str, object]], i: int) -> int | None:
+    for kind, ev in events[i:]:
+        if kind == "H":
+            t: TableTask = ev  # type: ignore[assignment]
+            return t.number if t.level >= 3 else None
+    return None
+
+
+def _place_item(t: TableTask, current: _Group | None, orphan: _Group | None, pending: TableTask | None) -> str:
+    if orphan is not None and current is orphan and orphan.items and t.number == orphan.items[-1].number + 1:
+        return "orphan"
+    if pending is not None and t.number == 1:
+        return "pending"
+    if current is not None and current.items and t.number == current.items[-1].number + 1:
+        return "current"
+    if t.number == 1 and current is not None and current.head is not None and not current.items:
+        # a heading row whose task cell had text of its own has no numbered items of its own
+        return "orphan" if current.head.has_text else "current"
+    if t.number == 1 and current is not None and current.items:
+        return "orphan"
+    return "current"
+
+
+def _hand_over(groups: list[_Group]) -> None:
+    for g, nxt in zip(groups, groups[1:], strict=False):
+        need = len(g.items) if g.items else 1
+        if len(g.strings) > need and nxt.items and not nxt.strings:
+            nxt.strings = g.strings[need:]
+            g.strings = g.strings[:need]
+
+
+def _assign(g: _Group) -> None:
+    if not g.strings:
+        return
+    if not g.items:
+        if g.head is not None:
+            g.head.strings = list(g.strings)
+        return
+    n, k = len(g.items), len(g.strings)
+    for idx, it in enumerate(g.items):
+        if k >= n:
+            it.strings = [g.strings[idx]] if idx < n - 1 else list(g.strings[idx:])
+        else:
+            it.strings = [g.strings[min(idx, k - 1)]]
+
+
+def _table_title(text: str) -> str:
+    first = re.split(r"[，,。]", text.strip(), maxsplit=1)[0]
+    return heading_title(first)
