@@ -47,6 +47,9 @@ def _data() -> dict[str, Any]:
     return json.loads(resources.files("policykg.ingest").joinpath("data/agencies.json").read_text("utf-8"))
 
 
+SUBUNIT_PARENTS = frozenset(_data()["subunits"])
+
+
 @cache
 def _terms_re() -> tuple[re.Pattern[str], dict[str, str]]:
     terms = {k: v for k, v in _data()["terms"].items() if not k.startswith("_")}
@@ -132,8 +135,10 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
             continue
         hit = re.match(pattern, m)
         if hit:
-            name = template.replace("{1}", hit.group(1))
             place = g.resolve(hit.group(1))
+            if place is None and not template.startswith("中国人民银行"):
+                continue  # 省地方金融监管局 is a local bureau, not a branch in a place called 省地方
+            name = template.replace("{1}", hit.group(1))
             return Agency(name, _level_of(place.name) if place else "未知", place.name if place else None)
 
     if ctx.region and not ctx.national:

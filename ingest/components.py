@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from .agencies import normalize_agency
+from .agencies import SUBUNIT_PARENTS, normalize_agency
 from .citations import find_citations, policy_key
 from .clauses import LEAD_RULE, find_bracket_clauses, find_label_clauses
 from .gazetteer import gazetteer
@@ -117,6 +117,7 @@ def make_responsibility(nlp: Language, name: str) -> Any:
         tasks: list[dict[str, Any]] = []
         assignments: list[dict[str, Any]] = []
         clause_spans: list[tuple[int, int]] = []
+        seen_mentions: set[tuple[str, str]] = set()
 
         task_heads = [h for h in heads if h.is_task]
         for h in task_heads:
@@ -125,8 +126,13 @@ def make_responsibility(nlp: Language, name: str) -> Any:
         def add(path: str, mentions: list[Any], evidence: str) -> None:
             parent = None
             for m in mentions:
+                if (path, m.text) in seen_mentions:
+                    continue  # an agency named twice for one task (repeated strings, source typos)
+                seen_mentions.add((path, m.text))
                 ag = normalize_agency(m.text, ctx, parent)
-                parent = ag.parent or ag.name
+                # the parent a following bare sub-unit joins: the last agency that is or has one
+                if ag.parent or ag.name in SUBUNIT_PARENTS:
+                    parent = ag.parent or ag.name
                 assignments.append(
                     {
                         "task_path": path, "agency_mention": m.text, "agency": ag.name, "role": m.role,

@@ -23,6 +23,7 @@ META_LABELS = {
     "主题分类": "topic",
 }
 CONTENT_IDS = ("UCAP-CONTENT", "zoom", "Zoom", "content", "article", "mainText", "pare")
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 BLOCKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section", "article", "center"}
 
 
@@ -75,6 +76,11 @@ def _walk(node: Tag, lines: list[str], cur: list[str]) -> None:
                     lines.append("\t".join(cells))
             continue
         if name == "br":
+            _flush(lines, cur)
+            continue
+        if name in ("strong", "b") and not cur[0].strip() and HEADING.match(child.get_text().strip()):
+            # a bold heading that shares its paragraph with the first sentence is a line of its own
+            _walk(child, lines, cur)
             _flush(lines, cur)
             continue
         if name in BLOCKS:

@@ -48,9 +48,13 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
 
     out: list[PlaceMention] = []
     city = g.city_of(doc_region) if doc_region else None
+    names = g.names_pattern()
     for m in ZONE.finditer(text):
-        if not blocked(m.start(), m.end()):
-            out.append(PlaceMention(m.group(0), m.start(), m.end()))
+        if blocked(m.start(), m.end()):
+            continue
+        first = names.search(m.group(0))  # a zone's name starts with its place (推进威海… → 威海…)
+        cut = first.start() if first and not m.group(0).startswith("中国") else 0
+        out.append(PlaceMention(m.group(0)[cut:], m.start() + cut, m.end()))
     zones = [(p.start, p.end) for p in out]
     for m in g.names_pattern().finditer(text):
         a, b = m.start(), m.end()
@@ -63,8 +67,8 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
         place = g.resolve(name, within=doc_region)
         if place is None:
             continue
-        if place.level == "县级" and name == place.own[:-1] and (place.parent != city):
-            continue  # a bare county short name (新华, 城关) is a word, not a place, outside its own city
+        if place.level == "县级" and place.parent != city and (name not in (place.name, place.own) or len(name) < 3):
+            continue  # county short names (新平, 城区, 范县) are words more often than places
         out.append(PlaceMention(place.name, a, b))
     for word, level in SELF.items():
         for m in re.finditer(word, text):
@@ -72,7 +76,7 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
                 target = {"省级": g.province_of(doc_region), "地级": g.city_of(doc_region)}.get(level, doc_region)
                 if target:
                     out.append(PlaceMention(target, m.start(), m.end()))
-    for m in re.finditer(r"中([日韩美俄欧德法英])(?=[、，,合交关经贸地])", text):
+    for m in re.finditer(r"中([日韩美俄欧德法英])(?=[、，,合交关经贸地等自])", text):
         if not blocked(m.start(), m.end()):
             out.append(PlaceMention("中国", m.start(), m.start() + 1))
             out.append(PlaceMention(data["countries"][m.group(1)], m.start() + 1, m.end()))

@@ -31,7 +31,7 @@ LEVEL_PATTERNS = [
     (5, re.compile(r"^\s*([①-⑳])\s*")),
 ]
 DOC_NUMBER = re.compile(
-    r"([\u4e00-\u9fa5]{1,12}?(?:发|字|函|办|令|规|通|呈|报|复|电|明电|便函|办函|办发|政发|政办发))\s*"
+    r"(?<![\u4e00-\u9fa5]{6})([\u4e00-\u9fa5]{1,6}?(?:发|字|函|办|令|规|通|呈|报|复|电|明电|便函|办函|办发|政发|政办发))\s*"
     r"[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号"
 )
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -209,9 +209,10 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
     # The cover notice ends at "（此件公开发布）" or at the signature date in the first part of the text.
     head_limit = min(len(text), 4000)
     body_start = 0
+    first_heading = next((a for a, b in pars if _marker(text[a:b]) and "\t" not in text[a:b]), len(text))
     for a, b in pars:
-        if a > head_limit:
-            break
+        if a > head_limit or a > first_heading:
+            break  # a publication note after the body is the page's end, not a cover notice's
         if PUBLISH_NOTE.match(text[a:b].strip()):
             body_start = b
             break
@@ -229,7 +230,7 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
             h.doc_number = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
             h.doc_number_span = (a + m.start(), a + m.end())
             break
-    if not h.doc_number and meta.get("doc_number"):
+    if meta.get("doc_number"):
         m = DOC_NUMBER.search(meta["doc_number"])
         h.doc_number = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else meta["doc_number"].strip()
 
