@@ -1,0 +1,5 @@
+"""`python -m policykg` runs the CLI."""
+
+from policykg.cli import main
+
+main()

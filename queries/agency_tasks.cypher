@@ -1,0 +1,14 @@
+// name: agency_tasks
+// title: 机构的任务
+// description: An agency's tasks by role across all documents; the agency by canonical name or any alias.
+// param agency: string = 山东省知识产权局
+// param role: string ?=
+// param limit: int ?= 200
+// returns: agency, role, task_path, task_title, policy
+MATCH (a:Agency)-[r:`牵头`|`参加`|`负责`]->(t:Task)
+WHERE (a.key = $agency OR $agency IN a.aliases) AND ($role = '' OR r.role = $role)
+MATCH (p:Policy)
+WHERE p.key = t.policy
+RETURN a.name AS agency, r.role AS role, t.path AS task_path, t.title AS task_title, p.title AS policy
+ORDER BY policy, task_path, role
+LIMIT $limit

@@ -1,0 +1,139 @@
+"""The Cypher template library: one .cypher file per question, read with its header.
+
+A header is the file's leading `//` comment lines:
+
+    // name: agency_tasks
+    // title: 机构的任务
+    // description: An agency's tasks by role across all documents (canonical name or any alias).
+    // param agency: string = 山东省知识产权局   (required unless a default follows `?=`)
+    // param limit: int ?= 100
+    // returns: agency, role, task_path, task_title, policy
+
+The body is portable Cypher (Neo4j 5 and ladybug); values only as `$params`. `run(store, name,
+params)` validates and converts the parameters against the header, then runs the body read-only.
+The CLI, the API and the notebook API all go through here; none of them holds Cypher of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from policykg.errors import TemplateNotFound, TemplateParamError
+
+__all__ = ["Param", "Template", "get", "run", "templates"]
+
+PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(string|int|float|bool|list)\s*(\?=|=)?\s*(.*)$")
+TYPES = {"string": str, "int": int, "float": float, "bool": bool, "list": list}
+
+
+@dataclass
+class Param:
+    name: str
+    type: str
+    required: bool
+    default: Any = None
+    example: Any = None
+
+    def convert(self, value: Any) -> Any:
+        try:
+            if self.type == "int":
+                return int(value)
+            if self.type == "float":
+                return float(value)
+            if self.type == "bool":
+                return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+            if self.type == "list":
+                return value if isinstance(value, list) else [x for x in str(value).split(",") if x]
+            return str(value)
+        except (TypeError, ValueError) as e:
+            raise TemplateParamError(f"parameter {self.name}: expected {self.type}, got {value!r}") from e
+
+
+@dataclass
+class Template:
+    name: str
+    title: str
+    description: str
+    body: str
+    params: list[Param] = field(default_factory=list)
+    returns: list[str] = field(default_factory=list)
+
+    def bind(self, given: dict[str, Any]) -> dict[str, Any]:
+        known = {p.name: p for p in self.params}
+        unknown = set(given) - set(known)
+        if unknown:
+            raise TemplateParamError(f"{self.name}: unknown parameter(s) {sorted(unknown)}; takes {sorted(known)}")
+        out = {}
+        for p in self.params:
+            if p.name in given and given[p.name] is not None:
+                out[p.name] = p.convert(given[p.name])
+            elif p.required:
+                raise TemplateParamError(f"{self.name}: parameter {p.name} ({p.type}) is required")
+            else:
+                out[p.name] = p.convert(p.default)
+        return out
+
+    def example_params(self) -> dict[str, Any]:
+        return {p.name: p.convert(p.example) for p in self.params if p.example is not None}
+
+
+def _parse(name: str, source: str) -> Template:
+    header, body = [], []
+    for line in source.splitlines():
+        if not body and line.startswith("//"):
+            header.append(line[2:].strip())
+        else:
+            body.append(line)
+    meta: dict[str, str] = {}
+    params = []
+    for h in header:
+        m = PARAM.match(h)
+        if m:
+            pname, ptype, op, value = m.groups()
+            value = value.strip() or ("" if op == "?=" and ptype == "string" else None)
+            params.append(
+                Param(pname, ptype, required=op != "?=", default=value if op == "?=" else None, example=value or None)
+            )
+        elif ":" in h:
+            k, _, v = h.partition(":")
+            meta[k.strip()] = (meta.get(k.strip(), "") + " " + v.strip()).strip()
+    tpl = Template(
+        name=meta.get("name", name),
+        title=meta.get("title", name),
+        description=meta.get("description", ""),
+        body="\n".join(body).strip(),
+        params=params,
+        returns=[c.strip() for c in meta.get("returns", "").split(",") if c.strip()],
+    )
+    used = set(re.findall(r"\$(\w+)", tpl.body))
+    declared = {p.name for p in params}
+    if used != declared:
+        raise ValueError(f"template {name}: body uses {sorted(used)} but header declares {sorted(declared)}")
+    return tpl
+
+
+@cache
+def templates() -> dict[str, Template]:
+    out = {}
+    for f in sorted(resources.files("policykg.queries").iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".cypher"):
+            t = _parse(f.name[:-7], f.read_text("utf-8"))
+            out[t.name] = t
+    return out
+
+
+def get(name: str) -> Template:
+    try:
+        return templates()[name]
+    except KeyError:
+        raise TemplateNotFound(f"no query template {name!r}; see `policykg queries`") from None
+
+
+def run(store: Any, name: str, params: dict[str, Any] | None = None, **kw: Any) -> Any:
+    """Run template `name` on `store` with `params` (validated); returns a QueryResult."""
+    t = get(name)
+    return store.query(t.body, t.bind(params or {}), **kw)
