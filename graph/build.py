@@ -35,7 +35,7 @@ def record_to_graph(record: DocumentRecord) -> DocumentGraph:
         return (label, k)
 
     def prov(start: int = -1, end: int = -1, evidence: str = "") -> dict[str, object]:
-        return {"doc": key, "start": start, "end": end, "evidence": evidence}
+        return {"doc": key, "char_start": start, "char_end": end, "evidence": evidence}
 
     def region(name: str) -> tuple[str, str]:
         place = g.places.get(name)
@@ -76,7 +76,7 @@ def record_to_graph(record: DocumentRecord) -> DocumentGraph:
 
     paths = {t.path for t in record.tasks}
     for t in record.tasks:
-        tk = node("Task", f"{key}#{t.path}", policy=key, path=t.path, title=t.title, text=t.text, doc=key, start=t.start, end=t.end)
+        tk = node("Task", f"{key}#{t.path}", policy=key, path=t.path, title=t.title, text=t.text, doc=key, char_start=t.start, char_end=t.end)
         parent_path = t.path.rsplit(".", 1)[0] if "." in t.path else None
         while parent_path and parent_path not in paths:
             parent_path = parent_path.rsplit(".", 1)[0] if "." in parent_path else None
@@ -110,7 +110,7 @@ def record_to_graph(record: DocumentRecord) -> DocumentGraph:
 
 
 def _ref(evidence: str) -> dict[str, object]:
-    return {"doc": REFERENCE_DOC, "start": -1, "end": -1, "evidence": evidence}
+    return {"doc": REFERENCE_DOC, "char_start": -1, "char_end": -1, "evidence": evidence}
 
 
 def _agency_parent(name: str, parent: str | None, where: str | None, node, rels, region) -> None:  # type: ignore[no-untyped-def]

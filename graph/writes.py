@@ -132,7 +132,7 @@ def _rel_statements(rels: list[Rel]) -> list[Statement]:
         cols = REL_PROPERTIES[r.type]
         row = {"s": r.start[1], "e": r.end[1]}
         row.update({p: r.props.get(p) for p in cols})
-        for p in ("start", "end"):
+        for p in ("char_start", "char_end"):
             row[p] = int(row[p]) if row[p] is not None else -1
         groups[(r.type, r.start[0], r.end[0])].append(row)
     stmts = []
