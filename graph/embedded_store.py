@@ -90,4 +90,9 @@ class EmbeddedStore(GraphStore):
             self._db.close()
 
     def describe(self) -> dict[str, Any]:
-        return {"store": self.kind, "engine": "ladybug", "version": ladybug.__version__, "path": str(self.data_dir)}
+        return {
+            "store": self.kind,
+            "engine": "ladybug",
+            "version": ladybug.__version__,
+            "path": str(self.data_dir),
+        }

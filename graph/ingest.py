@@ -12,8 +12,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policykg.errors import DocumentError, PolicyKGError
 from policykg.ingest.pipeline import extract, iter_documents
+
+from policykg.errors import DocumentError, PolicyKGError
 
 from .build import record_to_graph
 from .store import GraphStore

@@ -69,7 +69,12 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
 
 # Every relationship carries where it was read: the document (policy key), the character span in that
 # document's clean text, and the evidence sentence.
-PROVENANCE: dict[str, str] = {"doc": "STRING", "char_start": "INT64", "char_end": "INT64", "evidence": "STRING"}
+PROVENANCE: dict[str, str] = {
+    "doc": "STRING",
+    "char_start": "INT64",
+    "char_end": "INT64",
+    "evidence": "STRING",
+}
 
 ROLE_TYPES = ("牵头", "参加", "负责")
 # Reference relationships (the administrative hierarchy, an agency's parent) belong to no document:

@@ -21,7 +21,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import NODE_PROPERTIES, REFERENCE_TYPES, REL_ENDPOINTS, REL_PROPERTIES, ROLE_TYPES, DocumentGraph, Rel
+from .model import (
+    NODE_PROPERTIES,
+    REFERENCE_TYPES,
+    REL_ENDPOINTS,
+    REL_PROPERTIES,
+    ROLE_TYPES,
+    DocumentGraph,
+    Rel,
+)
 
 __all__ = ["AFFECTED_AGENCIES", "LOOKUP_KEY", "LOOKUP_SOURCE", "Statement", "remove_plan", "write_plan"]
 
@@ -44,9 +52,7 @@ LOOKUP_SOURCE = (
     "RETURN p.key AS key, p.content_hash AS content_hash, p.ingested AS ingested"
 )
 LOOKUP_KEY = "MATCH (p:Policy {key: $key}) RETURN p.key AS key, p.source AS source, p.ingested AS ingested"
-AFFECTED_AGENCIES = (
-    f"MATCH (a:Agency)-[r:{ALIAS_TYPES}]->() WHERE r.doc = $doc RETURN DISTINCT a.key AS key"
-)
+AFFECTED_AGENCIES = f"MATCH (a:Agency)-[r:{ALIAS_TYPES}]->() WHERE r.doc = $doc RETURN DISTINCT a.key AS key"
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
@@ -173,8 +179,7 @@ def write_plan(graph: DocumentGraph, previous_doc: str | None, affected_agencies
         if previous_doc != graph.doc:
             stmts.append(
                 Statement(
-                    "MATCH (p:Policy {key: $doc}) SET p.ingested = false, p.source = NULL, "
-                    "p.content_hash = NULL",
+                    "MATCH (p:Policy {key: $doc}) SET p.ingested = false, p.source = NULL, p.content_hash = NULL",
                     {"doc": previous_doc},
                 )
             )

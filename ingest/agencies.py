@@ -102,7 +102,9 @@ def _central(m: str, ctx: AgencyContext) -> str | None:
     if m not in central:
         return None
     full = central[m]
-    unambiguous = m.startswith(CENTRAL_MARKERS) or full.endswith(("部", "总局", "署")) or full.startswith(CENTRAL_MARKERS)
+    unambiguous = (
+        m.startswith(CENTRAL_MARKERS) or full.endswith(("部", "总局", "署")) or full.startswith(CENTRAL_MARKERS)
+    )
     if ctx.national or unambiguous or full == m:
         return full
     return None

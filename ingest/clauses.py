@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
-    "LEAD_RULE",
     "CLAUSE_LABEL",
+    "LEAD_RULE",
     "Mention",
     "find_bracket_clauses",
     "find_label_clauses",
@@ -39,9 +39,17 @@ LABEL = re.compile(
 )
 CLAUSE_LABEL = LABEL
 LABEL_ROLE = {
-    "牵头单位": "牵头", "牵头部门": "牵头", "牵头责任单位": "牵头", "主办单位": "牵头",
-    "配合单位": "参加", "配合部门": "参加", "参与单位": "参加", "参加单位": "参加",
-    "协办单位": "参加", "协同单位": "参加", "协作单位": "参加",
+    "牵头单位": "牵头",
+    "牵头部门": "牵头",
+    "牵头责任单位": "牵头",
+    "主办单位": "牵头",
+    "配合单位": "参加",
+    "配合部门": "参加",
+    "参与单位": "参加",
+    "参加单位": "参加",
+    "协办单位": "参加",
+    "协同单位": "参加",
+    "协作单位": "参加",
 }
 LEAD_RULE = re.compile(
     r"(?:排在|列|居)?(?:首位|第一位|第1位|最前|前面)(?:的|者)?(?:部门|单位)?(?:为|是)牵头(?:单位|部门)"
@@ -54,7 +62,9 @@ AGENCY_END = re.compile(
     r"联|馆|集团|公司|企业|高校|大学|学院|机构|单位|部门|街道|乡镇|镇|街道办事处|办事处|成员|管委会|"
     r"县级市|区|县|市|州|盟|旗|法院|检察院|党委|团委|工委|协会|联合会|银行|总队|支队|大队|研究会)$"
 )
-CATCH_ALL_TAIL = re.compile(r"^(?:县级市|县|区|市|自治区|直辖市|乡镇|街道|县（市、区）|县(?:\(|（)市(?:、|,)区(?:\)|）))(?:人民政府|政府|党委)?$")
+CATCH_ALL_TAIL = re.compile(
+    r"^(?:县级市|县|区|市|自治区|直辖市|乡镇|街道|县（市、区）|县(?:\(|（)市(?:、|,)区(?:\)|）))(?:人民政府|政府|党委)?$"
+)
 
 
 @dataclass
@@ -133,15 +143,16 @@ def parse_clause(content: str, base: int = 0, lead_rule: bool = False) -> list[M
 
     Returns None when the content is not a responsibility clause.
     """
-    # Blank out a lead-rule sentence inside the clause, keeping offsets.
+    # A clause that states the lead rule applies it; blank the rule out, keeping offsets.
     for m in LEAD_RULE.finditer(content):
+        lead_rule = True
         content = content[: m.start()] + " " * (m.end() - m.start()) + content[m.end() :]
     labelled = list(LABEL.finditer(content))
     out: list[Mention] = []
     if labelled:
         for i, lab in enumerate(labelled):
             end = labelled[i + 1].start() if i + 1 < len(labelled) else len(content)
-            body = content[lab.end() : end]
+            body = content[lab.end() : end].rstrip(" ；;，,。.")
             role_of_label = LABEL_ROLE.get(lab.group("label"))
             res = _parse_group(body, base + lab.end(), lead_rule, role_of_label)
             if res is None:
@@ -185,7 +196,7 @@ def _parse_group(body: str, base: int, lead_rule: bool, forced: str | None) -> l
     has_lead = any(r and r.startswith("牵头") for _, r in segs)
     seen_lead = False
     for items, role in segs:
-        for i, (name, s, e, alias) in enumerate(items):
+        for name, s, e, alias in items:
             if forced:
                 r = forced
             elif has_lead:
@@ -237,7 +248,9 @@ def find_bracket_clauses(text: str, lead_rule: bool = False) -> list[tuple[int, 
     return out
 
 
-def find_label_clauses(text: str, taken: list[tuple[int, int]], lead_rule: bool = False) -> list[tuple[int, int, list[Mention]]]:
+def find_label_clauses(
+    text: str, taken: list[tuple[int, int]], lead_rule: bool = False
+) -> list[tuple[int, int, list[Mention]]]:
     """Un-bracketed `责任单位：…` lists (to the end of the sentence or line) outside `taken` spans."""
     out = []
     for m in LABEL.finditer(text):

@@ -14,7 +14,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["CleanText", "HEADING_START", "clean"]
+__all__ = ["HEADING_START", "CleanText", "clean"]
 
 TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 FOOTER = re.compile(r"预览已结束|完整报告链接|扫码(?:查看|阅读)全文|(?:本文|全文)(?:未完|完)，?请")

@@ -86,7 +86,11 @@ def make_structure(nlp: Language, name: str) -> Any:
         heads = find_headings(doc.text, header.body_start)
         st["header"], st["headings"] = header, heads
         spans = []
-        for label, span in (("TITLE", header.title_span), ("DOC_NUMBER", header.doc_number_span), ("DATE", header.date_span)):
+        for label, span in (
+            ("TITLE", header.title_span),
+            ("DOC_NUMBER", header.doc_number_span),
+            ("DATE", header.date_span),
+        ):
             if span:
                 s = _span(doc, span[0], span[1], label)
                 if s is not None:
@@ -106,7 +110,11 @@ def _pre2018(header: Any, text: str) -> bool:
     return any(m in text for m in _data()["pre2018_markers"])
 
 
-@Language.factory("policykg_responsibility", assigns=["doc.spans", "doc.ents", "doc._.policykg"], requires=["doc._.policykg"])
+@Language.factory(
+    "policykg_responsibility",
+    assigns=["doc.spans", "doc.ents", "doc._.policykg"],
+    requires=["doc._.policykg"],
+)
 def make_responsibility(nlp: Language, name: str) -> Any:
     def responsibility(doc: Doc) -> Doc:
         st = _state(doc)
@@ -121,7 +129,15 @@ def make_responsibility(nlp: Language, name: str) -> Any:
 
         task_heads = [h for h in heads if h.is_task]
         for h in task_heads:
-            tasks.append({"path": h.path, "title": h.title, "text": text[h.start : h.end].strip(), "start": h.start, "end": h.end})
+            tasks.append(
+                {
+                    "path": h.path,
+                    "title": h.title,
+                    "text": text[h.start : h.end].strip(),
+                    "start": h.start,
+                    "end": h.end,
+                }
+            )
 
         def add(path: str, mentions: list[Any], evidence: str) -> None:
             parent = None
@@ -135,9 +151,17 @@ def make_responsibility(nlp: Language, name: str) -> Any:
                     parent = ag.parent or ag.name
                 assignments.append(
                     {
-                        "task_path": path, "agency_mention": m.text, "agency": ag.name, "role": m.role,
-                        "start": m.start, "end": m.end, "evidence": evidence, "agency_level": ag.level,
-                        "agency_region": ag.region, "agency_parent": ag.parent, "alias": m.alias,
+                        "task_path": path,
+                        "agency_mention": m.text,
+                        "agency": ag.name,
+                        "role": m.role,
+                        "start": m.start,
+                        "end": m.end,
+                        "evidence": evidence,
+                        "agency_level": ag.level,
+                        "agency_region": ag.region,
+                        "agency_parent": ag.parent,
+                        "alias": m.alias,
                     }
                 )
 
@@ -192,7 +216,9 @@ def make_citations(nlp: Language, name: str) -> Any:
         header = st["header"]
         cits = find_citations(doc.text, header.title, (0, header.preamble_end))
         st["citations"] = cits
-        doc.spans["citation"] = [s for c in cits for s in [_span(doc, c.start, c.end, "依据" if c.basis else "引用")] if s]
+        doc.spans["citation"] = [
+            s for c in cits for s in [_span(doc, c.start, c.end, "依据" if c.basis else "引用")] if s
+        ]
         return doc
 
     return citations
@@ -233,8 +259,12 @@ def record_fields(doc: Doc) -> dict[str, Any]:
             region_names.append(p.name)
         mentions.append(
             {
-                "name": p.name, "level": place.level if place else "区域", "code": place.code if place else None,
-                "parent": place.parent if place else None, "start": p.start, "end": p.end,
+                "name": p.name,
+                "level": place.level if place else "区域",
+                "code": place.code if place else None,
+                "parent": place.parent if place else None,
+                "start": p.start,
+                "end": p.end,
                 "task_path": next((t["path"] for t in st["tasks"] if t["start"] <= p.start < t["end"]), None),
             }
         )
@@ -250,7 +280,14 @@ def record_fields(doc: Doc) -> dict[str, Any]:
         "assignments": st["assignments"],
         "regions": region_names,
         "citations": [
-            {"title": c.title, "key": policy_key(c.title), "basis": c.basis, "start": c.start, "end": c.end, "evidence": c.evidence}
+            {
+                "title": c.title,
+                "key": policy_key(c.title),
+                "basis": c.basis,
+                "start": c.start,
+                "end": c.end,
+                "evidence": c.evidence,
+            }
             for c in cits
         ],
         "region_mentions": mentions,

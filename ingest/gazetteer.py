@@ -17,7 +17,23 @@ from importlib import resources
 __all__ = ["NATION", "Gazetteer", "Place", "gazetteer"]
 
 NATION = "中华人民共和国"
-SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "省", "市", "区", "县", "盟", "地区", "林区", "旗")
+SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "省",
+    "市",
+    "区",
+    "县",
+    "盟",
+    "地区",
+    "林区",
+    "旗",
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +50,11 @@ def short_form(name: str) -> str:
     for suf in SUFFIXES:
         if name.endswith(suf) and len(name) - len(suf) >= 2:
             stem = name[: -len(suf)]
-            stem = re.sub(r"(?:蒙古族|藏族|彝族|苗族|土家族|哈尼族|傣族|白族|回族|壮族|朝鲜族|哈萨克|柯尔克孜|羌族|布依族|侗族|黎族)+$", "", stem)
+            stem = re.sub(
+                r"(?:蒙古族|藏族|彝族|苗族|土家族|哈尼族|傣族|白族|回族|壮族|朝鲜族|哈萨克|柯尔克孜|羌族|布依族|侗族|黎族)+$",
+                "",
+                stem,
+            )
             return stem if len(stem) >= 2 else name
     return name
 
@@ -54,14 +74,22 @@ class Gazetteer:
             for city in prov.get("children", []):
                 county_level = city["type"] in ("市辖区", "县", "自治县", "县级市", "林区") or municipality
                 if county_level:
-                    name = city["name"] if city["type"] == "县级市" and not municipality else prov["name"] + city["name"]
+                    name = (
+                        city["name"] if city["type"] == "县级市" and not municipality else prov["name"] + city["name"]
+                    )
                     c = Place(name, city["name"], "县级", city["code"], p.name)
                     self._add(c)
                     continue
                 c = Place(city["name"], city["name"], "地级", city["code"], p.name)
                 self._add(c)
                 for d in city.get("children", []):
-                    dd = Place(city["name"] + d["name"] if d["type"] == "市辖区" else d["name"], d["name"], "县级", d["code"], c.name)
+                    dd = Place(
+                        city["name"] + d["name"] if d["type"] == "市辖区" else d["name"],
+                        d["name"],
+                        "县级",
+                        d["code"],
+                        c.name,
+                    )
                     self._add(dd)
         data = json.loads(resources.files("policykg.ingest").joinpath("data/regions.json").read_text("utf-8"))
         self.aliases: dict[str, str] = data["aliases"]

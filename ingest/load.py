@@ -47,14 +47,18 @@ def detect_format(data: bytes, name: str = "") -> str:
         raise ValueError("a zip archive that is not a .docx document")
     if head.startswith((b"\xd0\xcf\x11\xe0",)):
         raise ValueError("a legacy .doc (OLE) file: save it as .docx")
-    sample = decode_text(head + data[2048:8192])[0].lower() if data else ""
-    if re.search(r"<!doctype html|<html[\s>]|<body[\s>]|<div[\s>]|<p[\s>][^\n]*</p>", sample):
-        # Web extracts of PDFs can carry a few stray <p> tags; a page has its structure tags.
-        if re.search(r"<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]", sample) or name.lower().endswith((".html", ".htm")):
-            return "html"
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        if not _looks_utf16(head):
-            raise ValueError("binary content that is neither text, HTML, .docx nor PDF")
+    # Tags are ASCII in every encoding but UTF-16, so a lossy decode of the first 8 KB is enough here
+    # (a strict one fails on a multi-byte character cut at the sample's end).
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        sample = data[:8192].decode("utf-16", errors="ignore").lower()
+    else:
+        sample = data[:8192].decode("latin-1").lower()
+    page = re.search(r"<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]", sample)
+    # Web extracts of PDFs carry a few stray <p> tags; only a page has its structure tags (or the name says so).
+    if page or (name.lower().endswith((".html", ".htm")) and re.search(r"<(?:p|div)[\s>]", sample)):
+        return "html"
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not _looks_utf16(head):
+        raise ValueError("binary content that is neither text, HTML, .docx nor PDF")
     return "txt"
 
 
@@ -72,7 +76,11 @@ def _looks_utf16(head: bytes) -> bool:
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode Chinese text: BOMs first, then strict UTF-8, GB18030 (a superset of GBK/GB2312), Big5."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(enc), enc
     if b"\x00" in data[:2048] and _looks_utf16(data[:2048]):
@@ -111,7 +119,8 @@ def load(path: str | Path, max_bytes: int = MAX_BYTES) -> LoadedDocument:
         raise DocumentError(p, f"cannot read: {e.strerror or e}") from e
     if size > max_bytes:
         raise DocumentError(
-            p, f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one document (refused, not read)"
+            p,
+            f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one document (refused, not read)",
         )
     if size == 0:
         raise DocumentError(p, "empty file")
@@ -187,7 +196,7 @@ def _pdf_text(data: bytes) -> str:
                 outside = outside.outside_bbox(t.bbox)
                 rows = ["\t".join(" ".join((c or "").split()) for c in row) for row in t.extract()]
                 parts.append((t.bbox[1], "\n".join(rows)))
-            for line in (outside.extract_text_lines() or []):
+            for line in outside.extract_text_lines() or []:
                 parts.append((line["top"], line["text"]))
             pages.append("\n".join(text for _, text in sorted(parts, key=lambda x: x[0])))
     return "\n".join(pages)

@@ -84,7 +84,9 @@ def iter_documents(paths: list[str | Path]) -> Iterator[Path]:
             yield p
 
 
-def extract_many(paths: list[str | Path], keep_text: bool = False) -> Iterator[tuple[Path, DocumentRecord | DocumentError]]:
+def extract_many(
+    paths: list[str | Path], keep_text: bool = False
+) -> Iterator[tuple[Path, DocumentRecord | DocumentError]]:
     for p in iter_documents(paths):
         try:
             yield p, extract(p, keep_text)

@@ -19,7 +19,9 @@ from .gazetteer import NATION, gazetteer
 
 __all__ = ["PlaceMention", "find_places"]
 
-ZONE = re.compile(r"中国[（(][\u4e00-\u9fa5]{2,4}[)）]自由贸易试验区|[\u4e00-\u9fa5]{2,6}(?:自贸区|综合试验区)[\u4e00-\u9fa5]{0,12}示范区")
+ZONE = re.compile(
+    r"中国[（(][\u4e00-\u9fa5]{2,4}[)）]自由贸易试验区|[\u4e00-\u9fa5]{2,6}(?:自贸区|综合试验区)[\u4e00-\u9fa5]{0,12}示范区"
+)
 BRACKET_PLACE = re.compile(r"[（(]([\u4e00-\u9fa5]{2,4})[)）]")
 CIRCLE = re.compile(r"([\u4e00-\u9fa5]{2,6}?)(经济圈|城市群|都市圈)")
 SELF = {"我省": "省级", "我市": "地级", "我区": "县级", "我县": "县级"}

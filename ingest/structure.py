@@ -216,7 +216,9 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
         if PUBLISH_NOTE.match(text[a:b].strip()):
             body_start = b
             break
-    first_heads = [p for p in pars if p[0] >= body_start and _marker(text[p[0] : p[1]]) and "\t" not in text[p[0] : p[1]]]
+    first_heads = [
+        p for p in pars if p[0] >= body_start and _marker(text[p[0] : p[1]]) and "\t" not in text[p[0] : p[1]]
+    ]
     h.preamble_end = first_heads[0][0] if first_heads else len(text)
     zone_end = body_start if body_start else min(h.preamble_end, head_limit)
     zone = text[:zone_end]
@@ -284,7 +286,7 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
         acc, acc_start = "", None
         for a, b in pars[:12]:
             line = text[a:b].strip()
-            if DOC_NUMBER.search(line) or _find_date(line) and len(line) < 16 or PUBLISH_NOTE.match(line):
+            if DOC_NUMBER.search(line) or (_find_date(line) and len(line) < 16) or PUBLISH_NOTE.match(line):
                 acc, acc_start = "", None
                 continue
             if _marker(line):

@@ -15,6 +15,7 @@ A header row naming 牵头单位 / 配合单位 columns gives those columns thei
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -23,8 +24,12 @@ from .structure import _marker, heading_title
 
 __all__ = ["TableTask", "parse_tables"]
 
-HEADER_WORDS = re.compile(r"重点任务|主要任务|工作任务|任务|责任部门|责任单位|牵头单位|牵头部门|配合单位|备注|序号|完成时限|时间")
-ITEM_SPLIT = re.compile(r"(?:(?<=^)|(?<=\s))(?=(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+、))")
+HEADER_WORDS = re.compile(
+    r"重点任务|主要任务|工作任务|任务|责任部门|责任单位|牵头单位|牵头部门|配合单位|备注|序号|完成时限|时间"
+)
+ITEM_SPLIT = re.compile(
+    r"(?:(?<=^)|(?<=\s))(?=(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+、))"
+)
 ROLE_STRING_SPLIT = re.compile(r"(?<=负责|牵头|参加|配合|参与|协同|协助)\s+")
 
 
@@ -55,7 +60,9 @@ def _is_header(cells: list[str]) -> bool:
     return bool(joined) and all(HEADER_WORDS.fullmatch(c) or c in ("", "备注") for c in joined)
 
 
-def _role_strings(cell: str, base: int, lead_rule: bool, forced: str | None) -> list[tuple[str, int, list[Mention]]] | None:
+def _role_strings(
+    cell: str, base: int, lead_rule: bool, forced: str | None
+) -> list[tuple[str, int, list[Mention]]] | None:
     out = []
     pos = 0
     parts = ROLE_STRING_SPLIT.split(cell) if forced is None else [cell]
@@ -107,6 +114,7 @@ def parse_tables(text: str, lead_rule_at: int | None = None) -> list[TableTask]:
                 elif re.search(r"配合|参与|协办|协同", c):
                     column_roles[i] = "参加"
             continue
+        row_unit: list[tuple[str, int, list[Mention]]] = []
         for i, (cell, cstart) in enumerate(cells):
             if not cell.strip():
                 continue
@@ -114,8 +122,10 @@ def parse_tables(text: str, lead_rule_at: int | None = None) -> list[TableTask]:
             forced = column_roles.get(i) if len(cells) == n_columns else None
             strings = _role_strings(cell, cstart, lead, forced)
             if strings is not None:
-                for s in strings:
-                    events.append(("S", s))
+                if forced:
+                    row_unit += strings  # a row's 牵头 and 配合 columns are one responsibility unit
+                else:
+                    events += [("S", s) for s in strings]
                 continue
             for a, b in _item_spans(cell):
                 piece = cell[a:b]
@@ -130,6 +140,17 @@ def parse_tables(text: str, lead_rule_at: int | None = None) -> list[TableTask]:
             if re.fullmatch(r"\s*\d{1,3}\s*", cell) and i == 0:
                 # a 序号 column: the row's task text follows in the next cell
                 events.append(("N", int(cell.strip())))
+        if row_unit:
+            events.append(
+                (
+                    "S",
+                    (
+                        " ".join(t for t, _, _ in row_unit),
+                        row_unit[0][1],
+                        [m for _, _, ms in row_unit for m in ms],
+                    ),
+                )
+            )
     return _resolve(events)
 
 
@@ -175,7 +196,7 @@ def _resolve(events: list[tuple[str, object]]) -> list[TableTask]:
         if kind == "H":
             t: TableTask = ev  # type: ignore[assignment]
             if t.level == 1:
-                if current is None or not current.items and current.head is None:
+                if current is None or (not current.items and current.head is None):
                     sections.append(t)
                     out_order.append(t)
                     t.path = t.label
@@ -282,7 +303,7 @@ def _place_item(t: TableTask, current: _Group | None, orphan: _Group | None, pen
 
 
 def _hand_over(groups: list[_Group]) -> None:
-    for g, nxt in zip(groups, groups[1:], strict=False):
+    for g, nxt in itertools.pairwise(groups):
         need = len(g.items) if g.items else 1
         if len(g.strings) > need and nxt.items and not nxt.strings:
             nxt.strings = g.strings[need:]

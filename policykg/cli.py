@@ -68,7 +68,13 @@ def extract(paths: tuple[str, ...], output: str | None, text: bool) -> None:
                 failed += 1
                 click.echo(f"error: {rec}", err=True)
                 continue
-            out.write(json.dumps(rec.model_dump(exclude_none=False, exclude={"clean_text"} if not text else set()), ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    rec.model_dump(exclude_none=False, exclude={"clean_text"} if not text else set()),
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     finally:
         if output:
             out.close()
@@ -108,11 +114,15 @@ def evaluate(gold_dir: str, paths: tuple[str, ...], as_json: bool) -> None:
         return
     for stem, fields in result["documents"].items():
         a = fields.get("assign_mention", {})
-        click.echo(f"{stem[:40]:40} assign P={a.get('precision', 0):.3f} R={a.get('recall', 0):.3f} F1={a.get('f1', 0):.3f}"
-                   f" tasksF1={fields.get('tasks', {}).get('f1', 0):.3f}")
+        click.echo(
+            f"{stem[:40]:40} assign P={a.get('precision', 0):.3f} R={a.get('recall', 0):.3f} F1={a.get('f1', 0):.3f}"
+            f" tasksF1={fields.get('tasks', {}).get('f1', 0):.3f}"
+        )
     click.echo("-- totals (micro over documents)")
     for k, v in result["totals"].items():
-        click.echo(f"{k:18} gold={v['gold']:5} pred={v['pred']:5} tp={v['tp']:5} P={v['precision']:.3f} R={v['recall']:.3f} F1={v['f1']:.3f}")
+        click.echo(
+            f"{k:18} gold={v['gold']:5} pred={v['pred']:5} tp={v['tp']:5} P={v['precision']:.3f} R={v['recall']:.3f} F1={v['f1']:.3f}"
+        )
 
 
 @cli.command()
@@ -234,23 +244,6 @@ def demo(neo4j_uri: str | None, data_dir: str | None) -> None:
         click.echo(_format(run(store, "who_leads", {"limit": 15}), "table"))
     if summary.failed:
         raise SystemExit(1)
-
-
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@store_options
-def serve(host: str, port: int, neo4j_uri: str | None, data_dir: str | None) -> None:
-    """Serve the JSON API (FastAPI under uvicorn) on the configured store.
-
-    Example: policykg serve --port 8000
-    """
-    import uvicorn
-
-    from policykg.api.app import create_app
-
-    app = create_app(_settings(neo4j_uri, data_dir))
-    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 def main() -> None:

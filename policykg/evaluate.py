@@ -18,11 +18,28 @@ __all__ = ["FIELDS", "score"]
 
 DASHES = dict.fromkeys(map(ord, "—–－‐‑‒―~～"), "-")
 FIELDS = [
-    "assign_mention", "assign_canonical", "agency_any_role", "tasks", "task_titles", "basis", "cited_all",
-    "regions", "meta_title", "meta_doc_number", "meta_date", "meta_region", "issuer",
+    "assign_mention",
+    "assign_canonical",
+    "agency_any_role",
+    "tasks",
+    "task_titles",
+    "basis",
+    "cited_all",
+    "regions",
+    "meta_title",
+    "meta_doc_number",
+    "meta_date",
+    "meta_region",
+    "issuer",
 ]
-FIELD_OF = {"assign_mention": "assignments", "assign_canonical": "assignments", "agency_any_role": "assignments",
-            "tasks": "tasks", "task_titles": "tasks", "cited_all": "cited"}
+FIELD_OF = {
+    "assign_mention": "assignments",
+    "assign_canonical": "assignments",
+    "agency_any_role": "assignments",
+    "tasks": "tasks",
+    "task_titles": "tasks",
+    "cited_all": "cited",
+}
 
 
 def _norm(s: Any) -> str:
@@ -40,7 +57,9 @@ def _sets(doc: dict[str, Any]) -> dict[str, Counter]:
     a = doc.get("assignments") or []
     t = doc.get("tasks") or []
     out = {
-        "assign_mention": Counter((_path(x.get("task_path")), _norm(x.get("agency_mention")), x.get("role")) for x in a),
+        "assign_mention": Counter(
+            (_path(x.get("task_path")), _norm(x.get("agency_mention")), x.get("role")) for x in a
+        ),
         "assign_canonical": Counter((_path(x.get("task_path")), _norm(x.get("agency")), x.get("role")) for x in a),
         "agency_any_role": Counter((_path(x.get("task_path")), _norm(x.get("agency_mention"))) for x in a),
         "tasks": Counter(_path(x.get("path")) for x in t),

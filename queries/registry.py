@@ -96,7 +96,13 @@ def _parse(name: str, source: str) -> Template:
             pname, ptype, op, value = m.groups()
             value = value.strip() or ("" if op == "?=" and ptype == "string" else None)
             params.append(
-                Param(pname, ptype, required=op != "?=", default=value if op == "?=" else None, example=value or None)
+                Param(
+                    pname,
+                    ptype,
+                    required=op != "?=",
+                    default=value if op == "?=" else None,
+                    example=value or None,
+                )
             )
         elif ":" in h:
             k, _, v = h.partition(":")

@@ -16,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-
 from policykg.graph import GraphStore
 from policykg.graph.embedded_store import EmbeddedStore
 from policykg.graph.neo4j_store import Neo4jStore

@@ -7,9 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from policykg.graph import GraphStore
-from policykg.graph import writes
+from policykg.graph import GraphStore, writes
 from policykg.graph.build import record_to_graph
 from policykg.graph.ingest import ingest_paths
 from policykg.ingest import extract
@@ -91,12 +89,17 @@ def test_remove_document_keeps_shared_nodes(store: GraphStore, samples: Path) ->
         "关于贯彻落实山东省知识产权强省建设纲要(2021-2035年)全面促进知识产权高质量发展的实施意见",
         "济南市历下区国家知识产权强县建设示范县(区)工作方案(2024-2026年)",
     ]
-    assert store.query("MATCH (p:Policy {key: $k}) RETURN p.ingested AS i", {"k": key}).rows in ([], [[False]])
+    assert store.query("MATCH (p:Policy {key: $k}) RETURN p.ingested AS i", {"k": key}).rows in (
+        [],
+        [[False]],
+    )
     with pytest.raises(Exception, match="no stored document"):
         store.remove_document("000_ccc32b89488884bc.txt")
 
 
-def test_failed_write_leaves_the_graph_as_it_was(store: GraphStore, samples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_the_graph_as_it_was(
+    store: GraphStore, samples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ingest_paths(store, [str(samples / "002_06d5094a3990f22f.txt")], progress=False)
     before = store.counts()
     graph = record_to_graph(extract(samples / "003_22293d2eac0c7b96.txt"))

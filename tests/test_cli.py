@@ -1,0 +1,63 @@
+"""The CLI end to end: extract (with a bad file in the batch), ingest, queries, query, remove."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from policykg.cli import cli
+
+
+def test_extract_batch_goes_on_past_a_bad_file(samples: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(samples, docs)
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(cli, ["extract", str(docs), "-o", str(out)])
+    assert res.exit_code == 1
+    assert "broken.pdf" in res.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 5 and {"doc", "title", "tasks", "assignments", "basis", "cited", "regions"} <= set(lines[0])
+
+
+def test_eval_reports_the_targets(samples: Path, gold_dir: Path) -> None:
+    res = CliRunner().invoke(cli, ["eval", "--gold", str(gold_dir), str(samples), "--json"])
+    assert res.exit_code == 0, res.output
+    totals = json.loads(res.output)["totals"]
+    assert totals["assign_mention"]["f1"] >= 0.98 and totals["tasks"]["f1"] >= 0.97
+
+
+def test_ingest_query_remove(samples: Path, tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    runner = CliRunner()
+    res = runner.invoke(cli, ["ingest", str(samples), "--data-dir", data, "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert "5 new" in res.output
+    res = runner.invoke(cli, ["ingest", str(samples), "--data-dir", data, "--quiet"])
+    assert "5 unchanged" in res.output
+    res = runner.invoke(
+        cli, ["query", "agency_tasks", "--param", "agency=省编办", "--format", "json", "--data-dir", data]
+    )
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)["rows"]
+    assert [r[2] for r in rows] == ["一.(一).1", "一.(一).2", "一.(一).3"] and {r[1] for r in rows} == {"牵头"}
+    res = runner.invoke(cli, ["query", "agency_tasks", "--param", "nope=1", "--data-dir", data])
+    assert res.exit_code == 1 and "unknown parameter" in res.output
+    res = runner.invoke(cli, ["remove", "004_a42a057c390f894e.txt", "--data-dir", data])
+    assert res.exit_code == 0 and "removed" in res.output
+    res = runner.invoke(
+        cli, ["query", "agency_tasks", "--param", "agency=省编办", "--format", "csv", "--data-dir", data]
+    )
+    assert res.output.strip() == "agency,role,task_path,task_title,policy"
+
+
+def test_queries_lists_every_template() -> None:
+    from policykg.queries.registry import templates
+
+    res = CliRunner().invoke(cli, ["queries"])
+    assert res.exit_code == 0
+    for name in templates():
+        assert name in res.output
