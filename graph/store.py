@@ -16,7 +16,7 @@ from policykg.errors import PolicyKGError, ReadOnlyViolation
 from policykg.settings import Settings
 
 from .dialect import write_clause
-from .model import DocumentGraph
+from .model import NODE_PROPERTIES, REL_ENDPOINTS, DocumentGraph
 from .writes import AFFECTED_AGENCIES, LOOKUP_KEY, LOOKUP_SOURCE, Statement, remove_plan, write_plan
 
 __all__ = ["GraphStore", "QueryResult", "WriteResult", "open_store"]
@@ -155,8 +155,6 @@ class GraphStore(ABC):
 
     def counts(self) -> dict[str, int]:
         """Nodes per label and relationships per type (the same numbers on both engines)."""
-        from .model import NODE_PROPERTIES, REL_ENDPOINTS
-
         out = {}
         for label in NODE_PROPERTIES:
             out[label] = self._read(f"MATCH (n:{label}) RETURN count(n) AS c", {}, None, None).rows[0][0]

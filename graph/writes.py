@@ -67,7 +67,8 @@ def _delete_doc_facts(doc: str) -> list[Statement]:
 
 
 def _sweep_orphans() -> list[Statement]:
-    """Delete shared nodes no document refers to. Runs twice so a parent freed by its child goes too."""
+    """Delete shared nodes no document refers to. Three passes: a region freed by its child (district →
+    city → province) goes in the next pass."""
     any_doc_rel = "|".join(f"`{t}`" for t in DOC_TYPES)
     once = [
         Statement(

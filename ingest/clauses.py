@@ -235,21 +235,26 @@ def _dedupe(ms: list[Mention]) -> list[Mention]:
 BRACKET = re.compile(r"[（(]((?:[^（）()]|[（(][^（）()]*[)）])*)[)）]")
 
 
-def find_bracket_clauses(text: str, lead_rule: bool = False) -> list[tuple[int, int, list[Mention]]]:
+def _rule_in_force(lead_rule_at: int | None, end: int) -> bool:
+    # a document-wide lead rule applies to the clause stating it and every clause after it
+    return lead_rule_at is not None and end >= lead_rule_at
+
+
+def find_bracket_clauses(text: str, lead_rule_at: int | None = None) -> list[tuple[int, int, list[Mention]]]:
     """Every parenthesised responsibility clause in `text`: (start, end, mentions)."""
     out = []
     for m in BRACKET.finditer(text):
         content = m.group(1)
         if not re.search(ROLE_WORDS + r"|单位|部门", content):
             continue
-        res = parse_clause(content, m.start(1), lead_rule)
+        res = parse_clause(content, m.start(1), _rule_in_force(lead_rule_at, m.end()))
         if res:
             out.append((m.start(), m.end(), res))
     return out
 
 
 def find_label_clauses(
-    text: str, taken: list[tuple[int, int]], lead_rule: bool = False
+    text: str, taken: list[tuple[int, int]], lead_rule_at: int | None = None
 ) -> list[tuple[int, int, list[Mention]]]:
     """Un-bracketed `责任单位：…` lists (to the end of the sentence or line) outside `taken` spans."""
     out = []
@@ -260,7 +265,7 @@ def find_label_clauses(
         stop = re.compile(r"[。\n]").search(text, m.end())
         if stop:
             end = stop.start()
-        res = parse_clause(text[m.start() : end], m.start(), lead_rule)
+        res = parse_clause(text[m.start() : end], m.start(), _rule_in_force(lead_rule_at, end))
         if res:
             out.append((m.start(), end, res))
     return out

@@ -165,8 +165,8 @@ def make_responsibility(nlp: Language, name: str) -> Any:
                     }
                 )
 
-        found = find_bracket_clauses(text, lead_rule=False)
-        found += find_label_clauses(text, [(a, b) for a, b, _ in found])
+        found = find_bracket_clauses(text, lead_at)
+        found += find_label_clauses(text, [(a, b) for a, b, _ in found], lead_at)
         for a, b, mentions in sorted(found, key=lambda x: x[0]):
             line_start = text.rfind("\n", 0, a) + 1
             line_end = text.find("\n", b)
@@ -178,13 +178,6 @@ def make_responsibility(nlp: Language, name: str) -> Any:
                     owner = h
             if owner is None or not owner.is_task:
                 continue
-            if lead_at is not None and b >= lead_at:
-                # re-read with the document's lead rule in force
-                from .clauses import parse_clause
-
-                inner = text[a + 1 : b - 1] if text[a] in "（(" else text[a:b]
-                reread = parse_clause(inner, a + 1 if text[a] in "（(" else a, lead_rule=True)
-                mentions = reread or mentions
             clause_spans.append((a, b))
             add(owner.path, mentions, text[a:b])
 

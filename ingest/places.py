@@ -94,6 +94,8 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
         if best is None or blocked(m.start(), m.end()):
             continue
         out.append(PlaceMention(best + m.group(2), m.end() - len(best) - len(m.group(2)), m.end()))
-    for m in re.finditer(r"沿黄\s*(?:9|九)\s*省\s*[（(]\s*区\s*[)）]", text):
-        out.append(PlaceMention("沿黄九省区", m.start(), m.end()))
+    for pattern, name in data.get("patterns", {}).items():
+        for m in re.finditer(pattern, text):
+            if not blocked(m.start(), m.end()):
+                out.append(PlaceMention(name, m.start(), m.end()))
     return [p for p in out if p.name != NATION]

@@ -328,8 +328,6 @@ def region_from_text(text: str) -> str | None:
         if place is None or place.level in ("区域", "国家"):
             continue
         tally[place.name] = tally.get(place.name, 0) + 1
-        if place.level == "地级" and place.parent:
-            tally[place.parent] = tally.get(place.parent, 0) + 0  # keep the province known
     if not tally:
         return None
     cands = [n for n in tally if level is None or g.places[n].level == level]
