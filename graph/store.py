@@ -166,6 +166,8 @@ class GraphStore(ABC):
 class DocumentNotFound(PolicyKGError):
     """No stored document matches."""
 
+    status = 404
+
 
 def open_store(settings: Settings | None = None) -> GraphStore:
     """Neo4j when a URI is configured, otherwise the embedded store under the data directory."""

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import sys
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,10 @@ def store_options(f: Any) -> Any:
 
 
 def _settings(neo4j_uri: str | None, data_dir: str | None) -> Settings:
-    return Settings.from_env(neo4j_uri=neo4j_uri, data_dir=Path(data_dir) if data_dir else None)
+    settings = Settings.from_env(neo4j_uri=neo4j_uri, data_dir=Path(data_dir) if data_dir else None)
+    if data_dir and not neo4j_uri:  # an explicit --data-dir means the embedded store, whatever NEO4J_URI says
+        settings = replace(settings, neo4j_uri=None)
+    return settings
 
 
 def _open(neo4j_uri: str | None, data_dir: str | None) -> Any:
@@ -244,6 +248,27 @@ def demo(neo4j_uri: str | None, data_dir: str | None) -> None:
         click.echo(_format(run(store, "who_leads", {"limit": 15}), "table"))
     if summary.failed:
         raise SystemExit(1)
+
+
+@cli.command()
+@store_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+def serve(neo4j_uri: str | None, data_dir: str | None, host: str, port: int) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) on the configured store.
+
+    Example: POLICYKG_TOKEN=secret policykg serve --port 8000
+    """
+    import uvicorn
+
+    from policykg.api import create_app
+
+    store = _open(neo4j_uri, data_dir)
+    app = create_app(_settings(neo4j_uri, data_dir), store=store)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        store.close()
 
 
 def main() -> None:

@@ -4,6 +4,7 @@
 // param agency: string = 山东省知识产权局
 // param role: string ?=
 // param limit: int ?= 200
+// param offset: int ?= 0
 // returns: agency, role, task_path, task_title, policy
 MATCH (a:Agency)-[r:`牵头`|`参加`|`负责`]->(t:Task)
 WHERE (a.key = $agency OR $agency IN a.aliases) AND ($role = '' OR r.role = $role)
@@ -11,4 +12,5 @@ MATCH (p:Policy)
 WHERE p.key = t.policy
 RETURN a.name AS agency, r.role AS role, t.path AS task_path, t.title AS task_title, p.title AS policy
 ORDER BY policy, task_path, role
+SKIP $offset
 LIMIT $limit

@@ -3,6 +3,7 @@
 // description: Tasks whose title or text contains a keyword.
 // param q: string = 质押融资
 // param limit: int ?= 100
+// param offset: int ?= 0
 // returns: policy, task_path, task_title
 MATCH (t:Task)
 WHERE t.title CONTAINS $q OR t.text CONTAINS $q
@@ -10,4 +11,5 @@ MATCH (p:Policy)
 WHERE p.key = t.policy
 RETURN p.title AS policy, t.path AS task_path, t.title AS task_title
 ORDER BY policy, task_path
+SKIP $offset
 LIMIT $limit

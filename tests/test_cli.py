@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from policykg.cli import cli
@@ -61,3 +62,11 @@ def test_queries_lists_every_template() -> None:
     assert res.exit_code == 0
     for name in templates():
         assert name in res.output
+
+
+def test_explicit_data_dir_wins_over_neo4j_uri(samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")  # nothing listens there
+    res = CliRunner().invoke(cli, ["ingest", str(samples / "003_22293d2eac0c7b96.txt"), "--data-dir", str(tmp_path)])
+    assert res.exit_code == 0 and "1 new" in res.output, res.output
+    res = CliRunner().invoke(cli, ["ingest", str(samples / "003_22293d2eac0c7b96.txt")])
+    assert res.exit_code == 1 and "cannot reach Neo4j at bolt://127.0.0.1:1" in res.output

@@ -1,0 +1,1 @@
+"""One router per resource: health, agencies, tasks, policies, regions, documents, queries (+ /cypher)."""

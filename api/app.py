@@ -1,0 +1,75 @@
+"""The FastAPI application: store lifecycle, error mapping, and the routers of api/routes/."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from policykg.graph.store import GraphStore, open_store
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from policykg import __version__
+from policykg.errors import PolicyKGError
+from policykg.settings import Settings
+
+from .routes import agencies, documents, health, policies, queries, regions, tasks
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """\
+Who leads (牵头), takes part in (参加) and is responsible for (负责) the tasks of Chinese policy
+documents, which policies a document rests on (依据), and where agencies' duties overlap.
+
+Lists take `limit` and `offset` and answer `{"items": [...], "limit", "offset", "next"}`; `next` is the
+URL of the following page or null. Errors answer `{"error": {"type", "message"}}` with a 4xx/5xx status.
+Every route runs a named Cypher template (see `GET /queries`); `POST /cypher` runs read-only ad-hoc Cypher.
+"""
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """The API on `store`, or on the store the settings select (opened at startup, closed at shutdown)."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = store is None
+        app.state.store = store if store is not None else open_store(settings)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.store.close()
+
+    app = FastAPI(title="policy-kg", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = store
+
+    @app.exception_handler(PolicyKGError)
+    async def domain_error(request: Request, exc: PolicyKGError) -> JSONResponse:
+        return error_response(exc.status, type(exc).__name__, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, "HTTPError", str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return error_response(422, "ValidationError", problems)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return error_response(500, type(exc).__name__, str(exc))
+
+    for module in (health, agencies, tasks, policies, regions, documents, queries):
+        app.include_router(module.router)
+    return app
+
+
+def error_response(status: int, kind: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"error": {"type": kind, "message": message}}
+    return JSONResponse(body, status_code=status, headers=headers)

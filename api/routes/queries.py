@@ -1,0 +1,69 @@
+"""The template library over HTTP (`GET /queries`, `POST /queries/{name}`) and read-only `POST /cypher`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from policykg.queries import registry
+from pydantic import BaseModel, Field
+
+from ..deps import Rows, SettingsDep, StoreDep
+
+router = APIRouter(tags=["queries"])
+
+
+def describe(t: registry.Template) -> dict[str, Any]:
+    return {
+        "name": t.name,
+        "title": t.title,
+        "description": t.description,
+        "parameters": [
+            {"name": p.name, "type": p.type, "required": p.required, "default": p.default, "example": p.example}
+            for p in t.params
+        ],
+        "returns": t.returns,
+        "cypher": t.body,
+    }
+
+
+@router.get("/queries")
+def listing() -> list[dict[str, Any]]:
+    """Every named template with its parameters, columns and Cypher."""
+    return [describe(t) for t in registry.templates().values()]
+
+
+@router.get("/queries/{name}")
+def template(name: str) -> dict[str, Any]:
+    return describe(registry.get(name))
+
+
+@router.post("/queries/{name}", response_model=Rows)
+def run(
+    name: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    params: Annotated[dict[str, Any] | None, Body(examples=[{"agency": "山东省知识产权局"}])] = None,
+) -> Rows:
+    """Run a template; the JSON body holds its parameters, checked against the template's header."""
+    res = registry.run(store, name, params or {}, timeout=settings.query_timeout, limit=settings.row_limit)
+    return Rows(columns=res.columns, rows=res.rows, truncated=res.truncated)
+
+
+class CypherRequest(BaseModel):
+    query: str = Field(examples=["MATCH (a:Agency)-[r:`牵头`]->(t:Task) RETURN a.name, count(t) AS n ORDER BY n DESC"])
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+
+@router.post("/cypher", response_model=Rows)
+def cypher(body: CypherRequest, store: StoreDep, settings: SettingsDep) -> Rows:
+    """Ad-hoc read-only Cypher: write clauses and procedure calls are refused (403) before they run; the
+    query runs in a read transaction with the server's timeout and row limit (`truncated` tells)."""
+    res = store.query(
+        body.query,
+        body.parameters,
+        timeout=settings.query_timeout,
+        limit=settings.row_limit,
+        read_only_check=True,
+    )
+    return Rows(columns=res.columns, rows=res.rows, truncated=res.truncated)

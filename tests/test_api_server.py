@@ -1,0 +1,106 @@
+"""`policykg serve` as a real uvicorn process on loopback, on each store: real HTTP in and out."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx2
+import pytest
+from policykg.graph.embedded_store import EmbeddedStore
+from policykg.graph.neo4j_store import Neo4jStore
+
+TOKEN = "loopback-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(option: list[str]) -> Iterator[str]:
+    """`policykg serve` on a free loopback port until the block ends; stopped with Ctrl-C, exit code 0."""
+    port = free_port()
+    env = {**os.environ, "POLICYKG_TOKEN": TOKEN}
+    env.pop("NEO4J_URI", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policykg", "serve", "--port", str(port), *option],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx2.get(f"{base}/health", timeout=2).status_code == 200:
+                break
+        except httpx2.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"policykg serve did not come up:\n{proc.communicate()[0][-3000:]}", pytrace=False)
+        time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            out = proc.communicate(timeout=30)[0]
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+        assert proc.returncode == 0, out[-3000:]
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def store_option(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
+    if request.param == "embedded":
+        return ["--data-dir", str(tmp_path / "data")]
+    uri = request.getfixturevalue("neo4j_uri")
+    with Neo4jStore(uri) as s, s._driver.session() as session:
+        session.run("MATCH (n) DETACH DELETE n").consume()
+    return ["--neo4j", uri]
+
+
+def test_serve_answers_over_loopback(store_option: list[str], samples: Path) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with running_server(store_option) as base, httpx2.Client(base_url=base, timeout=60) as http:
+        assert http.get("/health").json()["store"] == ("embedded" if store_option[0] == "--data-dir" else "neo4j")
+        for doc in sorted(samples.iterdir()):
+            res = http.post("/documents", files={"file": (doc.name, doc.read_bytes())}, headers=auth)
+            assert res.status_code == 201 and res.json()["status"] == "new", res.text
+        tasks = http.get("/agencies/山东省知识产权局/tasks", params={"role": "牵头", "limit": 100}).json()["items"]
+        assert len(tasks) == 24 and {t["agency"] for t in tasks} == {"山东省知识产权局"}
+        ran = http.post("/queries/agency_tasks", json={"agency": "省编办"}).json()
+        assert [r[2] for r in ran["rows"]] == ["一.(一).1", "一.(一).2", "一.(一).3"]
+        refused = http.post("/cypher", json={"query": "MATCH (n) DETACH DELETE n"})
+        assert refused.status_code == 403
+        assert http.get("/health").json()["counts"]["Task"] == 144
+        assert http.delete("/documents/004_a42a057c390f894e.txt", headers=auth).status_code == 200
+        assert http.get("/health").json()["counts"]["Task"] == 144 - 77
+
+
+def test_embedded_data_survives_the_server(tmp_path: Path, samples: Path) -> None:
+    data = tmp_path / "data"
+    doc = samples / "003_22293d2eac0c7b96.txt"
+    with running_server(["--data-dir", str(data)]) as base:
+        res = httpx2.post(
+            f"{base}/documents",
+            files={"file": (doc.name, doc.read_bytes())},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=60,
+        )
+        assert res.status_code == 201
+    with EmbeddedStore(data) as store:
+        assert store.counts()["Task"] == 22
