@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .spans import contained
+
 __all__ = [
     "CLAUSE_LABEL",
     "LEAD_RULE",
@@ -258,8 +260,9 @@ def find_label_clauses(
 ) -> list[tuple[int, int, list[Mention]]]:
     """Un-bracketed `责任单位：…` lists (to the end of the sentence or line) outside `taken` spans."""
     out = []
+    in_taken = contained(taken)
     for m in LABEL.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if in_taken(m.start(), m.start() + 1):
             continue
         end = len(text)
         stop = re.compile(r"[。\n]").search(text, m.end())

@@ -2,7 +2,7 @@
 
 Chinese has no spaces and no trained pipeline can be installed here, so the tokenizer makes one
 token per character: every character span is a valid `Span`, and building the `Doc` directly is
-5 MB/s (spaCy's own char segmenter is 0.27 MB/s). Each component reads `doc.text`, computes with the
+5 MB/s (spaCy's own char segmenter is 0.27 MB/s). Each component reads the text (`doc_text`, kept once), computes with the
 plain functions of ingest/, and leaves its results as spans (so displaCy can show them) and in
 `doc._.policykg`:
 
@@ -27,6 +27,7 @@ from .citations import find_citations, policy_key
 from .clauses import LEAD_RULE, find_bracket_clauses, find_label_clauses
 from .gazetteer import gazetteer
 from .places import find_places
+from .spans import innermost
 from .structure import find_headings, read_header
 from .tables import parse_tables
 
@@ -45,7 +46,9 @@ class CharTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        return Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        doc.user_data[TEXT_KEY] = text
+        return doc
 
     def to_bytes(self, **kwargs: Any) -> bytes:
         return b""
@@ -68,6 +71,17 @@ def create_char_tokenizer() -> Any:
     return make
 
 
+TEXT_KEY = "policykg_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, kept once: spaCy rebuilds `doc.text` from every token on each access."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def _state(doc: Doc) -> dict[str, Any]:
     if doc._.policykg is None:
         doc._.policykg = {}
@@ -82,8 +96,8 @@ def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
 def make_structure(nlp: Language, name: str) -> Any:
     def structure(doc: Doc) -> Doc:
         st = _state(doc)
-        header = read_header(doc.text, doc._.policykg_meta or {})
-        heads = find_headings(doc.text, header.body_start)
+        header = read_header(doc_text(doc), doc._.policykg_meta or {})
+        heads = find_headings(doc_text(doc), header.body_start)
         st["header"], st["headings"] = header, heads
         spans = []
         for label, span in (
@@ -118,7 +132,7 @@ def _pre2018(header: Any, text: str) -> bool:
 def make_responsibility(nlp: Language, name: str) -> Any:
     def responsibility(doc: Doc) -> Doc:
         st = _state(doc)
-        text, header, heads = doc.text, st["header"], st["headings"]
+        text, header, heads = doc_text(doc), st["header"], st["headings"]
         ctx = header.agency_context(_pre2018(header, text))
         rule = LEAD_RULE.search(text)
         lead_at = rule.start() if rule else None
@@ -165,6 +179,7 @@ def make_responsibility(nlp: Language, name: str) -> Any:
                     }
                 )
 
+        section_of = innermost([(h.start, h.end) for h in heads])
         found = find_bracket_clauses(text, lead_at)
         found += find_label_clauses(text, [(a, b) for a, b, _ in found], lead_at)
         for a, b, mentions in sorted(found, key=lambda x: x[0]):
@@ -172,10 +187,8 @@ def make_responsibility(nlp: Language, name: str) -> Any:
             line_end = text.find("\n", b)
             if "\t" in text[line_start : line_end if line_end >= 0 else len(text)]:
                 continue  # table rows are read below
-            owner = None
-            for h in heads:
-                if h.start <= a < h.end:
-                    owner = h
+            i = section_of(a)
+            owner = heads[i] if i is not None else None
             if owner is None or not owner.is_task:
                 continue
             clause_spans.append((a, b))
@@ -207,7 +220,7 @@ def make_citations(nlp: Language, name: str) -> Any:
     def citations(doc: Doc) -> Doc:
         st = _state(doc)
         header = st["header"]
-        cits = find_citations(doc.text, header.title, (0, header.preamble_end))
+        cits = find_citations(doc_text(doc), header.title, (0, header.preamble_end))
         st["citations"] = cits
         doc.spans["citation"] = [
             s for c in cits for s in [_span(doc, c.start, c.end, "依据" if c.basis else "引用")] if s
@@ -229,9 +242,9 @@ def make_places(nlp: Language, name: str) -> Any:
         excluded += [(c.start - 1, c.end + 1) for c in st.get("citations", [])]
         if not header.body_start:
             # no cover notice: the title lines and a signature are still not running text
-            first = doc.text.find("\n")
+            first = doc_text(doc).find("\n")
             excluded.append((0, first if first > 0 else 0))
-        st["places"] = find_places(doc.text, header.region, excluded)
+        st["places"] = find_places(doc_text(doc), header.region, excluded)
         doc.spans["region"] = [s for p in st["places"] for s in [_span(doc, p.start, p.end, p.name)] if s]
         return doc
 
@@ -246,6 +259,7 @@ def record_fields(doc: Doc) -> dict[str, Any]:
     cits = st.get("citations", [])
     region_names: list[str] = []
     mentions = []
+    task_of = innermost([(t["start"], t["end"]) for t in st["tasks"]])
     for p in st.get("places", []):
         place = g.places.get(p.name)
         if p.name not in region_names:
@@ -258,7 +272,7 @@ def record_fields(doc: Doc) -> dict[str, Any]:
                 "parent": place.parent if place else None,
                 "start": p.start,
                 "end": p.end,
-                "task_path": next((t["path"] for t in st["tasks"] if t["start"] <= p.start < t["end"]), None),
+                "task_path": st["tasks"][i]["path"] if (i := task_of(p.start)) is not None else None,
             }
         )
     return {

@@ -28,6 +28,10 @@ from .types import DocumentRecord
 
 __all__ = ["SUFFIXES", "build_nlp", "extract", "extract_loaded", "extract_many", "iter_documents"]
 
+# spaCy keeps about 200 bytes per token and a token is a character here: 8 million characters (a 16 MB
+# GB18030 file, or 24 MB of UTF-8, beyond the byte limit anyway) peak near 1.7 GB. Longer text is refused.
+MAX_CHARS = 8_000_000
+
 SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf", ".text", ".md"}
 COMPONENTS = ("policykg_structure", "policykg_responsibility", "policykg_citations", "policykg_places")
 
@@ -37,13 +41,19 @@ def build_nlp() -> Language:
     """A blank Chinese pipeline with policy-kg's tokenizer and components (cached per process)."""
     nlp = spacy.blank("zh")
     nlp.tokenizer = CharTokenizer(nlp.vocab)
+    nlp.max_length = MAX_CHARS  # no parser or NER here: the bound is memory, checked in extract_loaded
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp
 
 
-def extract_loaded(loaded: LoadedDocument, keep_text: bool = False) -> DocumentRecord:
+def extract_loaded(loaded: LoadedDocument, keep_text: bool = False, max_chars: int = MAX_CHARS) -> DocumentRecord:
     cleaned = clean(loaded.text)
+    if len(cleaned.text) > max_chars:
+        raise DocumentError(
+            loaded.path or loaded.name,
+            f"{len(cleaned.text):,} characters of text is over the {max_chars:,} limit for one document (split it)",
+        )
     nlp = build_nlp()
     doc = nlp.make_doc(cleaned.text)
     doc._.policykg_meta = loaded.meta
@@ -59,11 +69,13 @@ def extract_loaded(loaded: LoadedDocument, keep_text: bool = False) -> DocumentR
     )
 
 
-def extract(path: str | Path, keep_text: bool = False, max_bytes: int = MAX_BYTES) -> DocumentRecord:
+def extract(
+    path: str | Path, keep_text: bool = False, max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS
+) -> DocumentRecord:
     """Extract one document; raises DocumentError (naming the file) when it cannot be read."""
     loaded = load(path, max_bytes)
     try:
-        return extract_loaded(loaded, keep_text)
+        return extract_loaded(loaded, keep_text, max_chars)
     except DocumentError:
         raise
     except Exception as e:  # a bug on one document must not stop a batch; report it with the file

@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 
 from .gazetteer import NATION, gazetteer
+from .spans import contained
 
 __all__ = ["PlaceMention", "find_places"]
 
@@ -43,10 +44,7 @@ def _regions_data() -> dict:
 def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int]]) -> list[PlaceMention]:
     g = gazetteer()
     data = _regions_data()
-    excluded = sorted(excluded)
-
-    def blocked(a: int, b: int) -> bool:
-        return any(x <= a and b <= y for x, y in excluded)
+    blocked = contained(excluded)
 
     out: list[PlaceMention] = []
     city = g.city_of(doc_region) if doc_region else None
@@ -57,12 +55,11 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
         first = names.search(m.group(0))  # a zone's name starts with its place (推进威海… → 威海…)
         cut = first.start() if first and not m.group(0).startswith("中国") else 0
         out.append(PlaceMention(m.group(0)[cut:], m.start() + cut, m.end()))
-    zones = [(p.start, p.end) for p in out]
-    for m in g.names_pattern().finditer(text):
-        a, b = m.start(), m.end()
-        if blocked(a, b) or any(x <= a and b <= y for x, y in zones):
+    in_zone = contained([(p.start, p.end) for p in out])
+    for a, b in g.find_names(text):
+        if blocked(a, b) or in_zone(a, b):
             continue
-        name = m.group(0)
+        name = text[a:b]
         if name in g.macro:
             out.append(PlaceMention(g.macro[name], a, b))
             continue

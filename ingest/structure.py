@@ -323,8 +323,8 @@ def region_from_text(text: str) -> str | None:
     if any(counts.values()):
         level = max(counts, key=lambda k: counts[k])
     tally: dict[str, int] = {}
-    for m in g.names_pattern().finditer(body):
-        place = g.resolve(m.group(0))
+    for a, b in g.find_names(body):
+        place = g.resolve(body[a:b])
         if place is None or place.level in ("区域", "国家"):
             continue
         tally[place.name] = tally.get(place.name, 0) + 1

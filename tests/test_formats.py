@@ -111,3 +111,80 @@ def test_oversized_file_is_refused_not_read(tmp_path: Path) -> None:
     p.write_bytes("政策".encode() * 100)
     with pytest.raises(DocumentError, match="over the"):
         extract(p, max_bytes=100)
+
+
+def test_text_over_spacys_default_length_is_read(samples: Path, tmp_path: Path) -> None:
+    text = (samples / DOC).read_text(encoding="utf-8")
+    p = tmp_path / "long.txt"
+    p.write_text(text * (1_100_000 // len(text) + 1), encoding="utf-8")  # over spaCy's 1,000,000 default
+    assert len(extract(p).tasks) > 0
+
+
+def test_too_many_characters_are_refused_with_the_count(samples: Path, tmp_path: Path) -> None:
+    p = tmp_path / "long.txt"
+    p.write_text((samples / DOC).read_text(encoding="utf-8") * 3, encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"characters of text is over the 10,000 limit") as e:
+        extract(p, max_chars=10_000)
+    assert str(p) in str(e.value)
+
+
+def _pdf_canvas(path: Path):  # type: ignore[no-untyped-def]
+    """A reportlab canvas with a Chinese font (Adobe's STSong-Light CID font: no font file needed)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return canvas.Canvas(str(path), pagesize=A4), A4
+
+
+def test_pdf_with_broken_lines_and_page_numbers(samples: Path, tmp_path: Path, original: tuple) -> None:
+    """Laid out as a PDF is: 36 characters a line whatever the sentence, a page number under each page."""
+    p = tmp_path / "doc.pdf"
+    c, (width, height) = _pdf_canvas(p)
+    y, page = height - 60, 1
+    for line in _lines(samples):
+        for chunk in [line[i : i + 36] for i in range(0, len(line), 36)] or [""]:
+            if y < 60:
+                c.setFont("STSong-Light", 10)
+                c.drawCentredString(width / 2, 30, f"- {page} -")
+                c.showPage()
+                y, page = height - 60, page + 1
+            c.setFont("STSong-Light", 14)
+            c.drawString(50, y, chunk)
+            y -= 22
+    c.save()
+    assert page > 3 and load(p).format == "pdf"
+    assert facts(p) == original
+
+
+def test_pdf_table(tmp_path: Path) -> None:
+    from reportlab.platypus import Table, TableStyle
+
+    p = tmp_path / "table.pdf"
+    c, (width, height) = _pdf_canvas(p)
+    c.setFont("STSong-Light", 16)
+    c.drawString(60, height - 60, "某市知识产权工作重点任务分工表")
+    table = Table(
+        [
+            ["序号", "重点任务", "牵头单位", "配合单位"],
+            ["1", "加强知识产权保护。", "市市场监管局", "市公安局、市法院"],
+            ["2", "推进专利转化运用。", "市科技局", "市财政局"],
+        ],
+        colWidths=[40, 180, 110, 140],
+    )
+    table.setStyle(
+        TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 11), ("GRID", (0, 0), (-1, -1), 0.5, "black")])
+    )
+    table.wrapOn(c, width, height)
+    table.drawOn(c, 60, height - 160)
+    c.save()
+    r = extract(p)
+    assert [(a.task_path, a.agency_mention, a.role) for a in r.assignments] == [
+        ("1", "市市场监管局", "牵头"),
+        ("1", "市公安局", "参加"),
+        ("1", "市法院", "参加"),
+        ("2", "市科技局", "牵头"),
+        ("2", "市财政局", "参加"),
+    ]
