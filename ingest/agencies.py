@@ -156,6 +156,7 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
                     return Agency(name, "县级", ctx.region, None)
 
     if m.startswith("各"):
+        m = re.sub(r"(?<!人民)政府$", "人民政府", m)  # 各区、县（市）政府: local governments are 人民政府
         if ctx.region and not ctx.national:
             return Agency(ctx.region + m, _level_of(ctx.region), ctx.region)
         return Agency(m, _level_of(ctx.region), ctx.region)

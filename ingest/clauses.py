@@ -65,7 +65,7 @@ AGENCY_END = re.compile(
     r"县级市|区|县|市|州|盟|旗|法院|检察院|党委|团委|工委|协会|联合会|银行|总队|支队|大队|研究会)$"
 )
 CATCH_ALL_TAIL = re.compile(
-    r"^(?:县级市|县|区|市|自治区|直辖市|乡镇|街道|县（市、区）|县(?:\(|（)市(?:、|,)区(?:\)|）))(?:人民政府|政府|党委)?$"
+    r"^(?:县级市|县|区|市|自治区|直辖市|乡镇|街道|县(?:\(|（)市(?:[、,]区)?(?:\)|）))(?:人民政府|政府|党委)?$"
 )
 
 
@@ -242,12 +242,26 @@ def _rule_in_force(lead_rule_at: int | None, end: int) -> bool:
     return lead_rule_at is not None and end >= lead_rule_at
 
 
+# A bare list closing a measure, "…平台。（市科技局、市教育局）": no role word, so it must stand at the
+# end of its paragraph and name agencies only (a place word such as （区） or （棚户区） is not one).
+PARAGRAPH_END = re.compile(r"\s*[。.；;]?\s*(?:\n|$)")
+PLACE_ONLY = re.compile(r"(?:县级市|区|县|市|州|盟|旗|省)$")
+
+
+def _bare_list(text: str, m: re.Match[str], content: str) -> bool:
+    if not PARAGRAPH_END.match(text, m.end()):
+        return False
+    items = [content[a:b].strip() for a, b in _split_top(content, "、，,")]
+    named = [i for i in items if i and not CATCH_ALL_TAIL.match(i)]
+    return bool(named) and all(looks_like_agency(i) and (i.startswith("各") or not PLACE_ONLY.search(i)) for i in named)
+
+
 def find_bracket_clauses(text: str, lead_rule_at: int | None = None) -> list[tuple[int, int, list[Mention]]]:
     """Every parenthesised responsibility clause in `text`: (start, end, mentions)."""
     out = []
     for m in BRACKET.finditer(text):
         content = m.group(1)
-        if not re.search(ROLE_WORDS + r"|单位|部门", content):
+        if not re.search(ROLE_WORDS + r"|单位|部门", content) and not _bare_list(text, m, content):
             continue
         res = parse_clause(content, m.start(1), _rule_in_force(lead_rule_at, m.end()))
         if res:

@@ -45,6 +45,7 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
     g = gazetteer()
     data = _regions_data()
     blocked = contained(excluded)
+    generic = set(data.get("generic_district_names", []))
 
     out: list[PlaceMention] = []
     city = g.city_of(doc_region) if doc_region else None
@@ -68,6 +69,8 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
             continue
         if place.level == "县级" and place.parent != city and (name not in (place.name, place.own) or len(name) < 3):
             continue  # county short names (新平, 城区, 范县) are words more often than places
+        if place.level == "县级" and name in generic:
+            continue  # 老城区改造, 新城区建设: a word here; 洛阳市老城区 matches as one longer name
         out.append(PlaceMention(place.name, a, b))
     for word, level in SELF.items():
         for m in re.finditer(word, text):
