@@ -15,7 +15,7 @@ from typing import Any
 
 from neo4j.graph import Node, Path, Relationship
 
-__all__ = ["READ_ONLY_VIOLATION", "for_ladybug", "plain", "write_clause"]
+__all__ = ["for_ladybug", "plain", "write_clause"]
 
 _SHORTEST = re.compile(
     r"shortestPath\s*\(\s*(\([^()]*\))\s*-\s*\[\s*(\w*)\s*(:[^\]*]*)?\*\s*(\d*)\s*\.\.\s*(\d+)\s*\]\s*-\s*(\([^()]*\))\s*\)"
@@ -28,7 +28,6 @@ _WRITE = re.compile(
     re.IGNORECASE,
 )
 _STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
-READ_ONLY_VIOLATION = "write or procedure clause"
 
 
 def for_ladybug(cypher: str) -> str:

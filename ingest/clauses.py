@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from .spans import contained
 
 __all__ = [
-    "CLAUSE_LABEL",
     "LEAD_RULE",
     "Mention",
     "find_bracket_clauses",
@@ -39,7 +38,6 @@ LABEL = re.compile(
     r"(?P<label>牵头单位|牵头部门|牵头责任单位|责任单位|责任部门|主责单位|主办单位|实施单位|"
     r"配合单位|配合部门|参与单位|参加单位|协办单位|协同单位|协作单位)\s*[:：]"
 )
-CLAUSE_LABEL = LABEL
 LABEL_ROLE = {
     "牵头单位": "牵头",
     "牵头部门": "牵头",
@@ -242,6 +240,7 @@ def _rule_in_force(lead_rule_at: int | None, end: int) -> bool:
     return lead_rule_at is not None and end >= lead_rule_at
 
 
+SENTENCE_END = re.compile(r"[。\n]")
 # A bare list closing a measure, "…平台。（市科技局、市教育局）": no role word, so it must stand at the
 # end of its paragraph and name agencies only (a place word such as （区） or （棚户区） is not one).
 PARAGRAPH_END = re.compile(r"\s*[。.；;]?\s*(?:\n|$)")
@@ -279,7 +278,7 @@ def find_label_clauses(
         if in_taken(m.start(), m.start() + 1):
             continue
         end = len(text)
-        stop = re.compile(r"[。\n]").search(text, m.end())
+        stop = SENTENCE_END.search(text, m.end())
         if stop:
             end = stop.start()
         res = parse_clause(text[m.start() : end], m.start(), _rule_in_force(lead_rule_at, end))

@@ -35,8 +35,9 @@ class CleanText:
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """The source-text span of clean span [start, end)."""
-        if start >= len(self.offsets):
-            return len(self.offsets), len(self.offsets)
+        if start >= len(self.offsets):  # at or past the end of the clean text: the end of the source
+            end_of_source = self.offsets[-1] + 1 if self.offsets else 0
+            return end_of_source, end_of_source
         return self.offsets[start], (self.offsets[end - 1] + 1 if end > start else self.offsets[start])
 
 

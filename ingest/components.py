@@ -15,6 +15,7 @@ plain functions of ingest/, and leaves its results as spans (so displaCy can sho
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from spacy.language import Language
@@ -37,6 +38,17 @@ if not Doc.has_extension("policykg"):
     Doc.set_extension("policykg", default=None)
 if not Doc.has_extension("policykg_meta"):
     Doc.set_extension("policykg_meta", default=None)
+
+
+TEXT_KEY = "policykg_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, kept once: spaCy rebuilds `doc.text` from every token on each access."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 class CharTokenizer:
@@ -71,17 +83,6 @@ def create_char_tokenizer() -> Any:
     return make
 
 
-TEXT_KEY = "policykg_text"
-
-
-def doc_text(doc: Doc) -> str:
-    """The Doc's text, kept once: spaCy rebuilds `doc.text` from every token on each access."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.user_data[TEXT_KEY] = doc.text
-    return text
-
-
 def _state(doc: Doc) -> dict[str, Any]:
     if doc._.policykg is None:
         doc._.policykg = {}
@@ -90,6 +91,11 @@ def _state(doc: Doc) -> dict[str, Any]:
 
 def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return doc.char_span(start, end, label=label) if end > start else None
+
+
+def _spans(doc: Doc, triples: Iterable[tuple[int, int, str]]) -> list[Span]:
+    """Spans for (start, end, label) triples, leaving out empty ones."""
+    return [s for a, b, label in triples if (s := _span(doc, a, b, label)) is not None]
 
 
 @Language.factory("policykg_structure", assigns=["doc.spans", "doc._.policykg"])
@@ -110,7 +116,7 @@ def make_structure(nlp: Language, name: str) -> Any:
                 if s is not None:
                     spans.append(s)
         doc.spans["header"] = spans
-        doc.spans["task"] = [s for h in heads if h.is_task for s in [_span(doc, h.start, h.title_end, h.path)] if s]
+        doc.spans["task"] = _spans(doc, ((h.start, h.title_end, h.path) for h in heads if h.is_task))
         return doc
 
     return structure
@@ -201,7 +207,7 @@ def make_responsibility(nlp: Language, name: str) -> Any:
                 add(t.path, mentions, s_text)
 
         st["tasks"], st["assignments"], st["clause_spans"] = tasks, assignments, clause_spans
-        doc.spans["role"] = [s for a in assignments for s in [_span(doc, a["start"], a["end"], a["role"])] if s]
+        doc.spans["role"] = _spans(doc, ((a["start"], a["end"], a["role"]) for a in assignments))
         ents, last = [], -1
         for a in sorted(assignments, key=lambda x: x["start"]):
             if a["start"] >= last:
@@ -222,9 +228,7 @@ def make_citations(nlp: Language, name: str) -> Any:
         header = st["header"]
         cits = find_citations(doc_text(doc), header.title, (0, header.preamble_end))
         st["citations"] = cits
-        doc.spans["citation"] = [
-            s for c in cits for s in [_span(doc, c.start, c.end, "依据" if c.basis else "引用")] if s
-        ]
+        doc.spans["citation"] = _spans(doc, ((c.start, c.end, "依据" if c.basis else "引用") for c in cits))
         return doc
 
     return citations
@@ -245,7 +249,7 @@ def make_places(nlp: Language, name: str) -> Any:
             first = doc_text(doc).find("\n")
             excluded.append((0, first if first > 0 else 0))
         st["places"] = find_places(doc_text(doc), header.region, excluded)
-        doc.spans["region"] = [s for p in st["places"] for s in [_span(doc, p.start, p.end, p.name)] if s]
+        doc.spans["region"] = _spans(doc, ((p.start, p.end, p.name) for p in st["places"]))
         return doc
 
     return places

@@ -11,6 +11,7 @@ registered components; `extract_many` walks folders and reports a bad file witho
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -41,7 +42,7 @@ def build_nlp() -> Language:
     """A blank Chinese pipeline with policy-kg's tokenizer and components (cached per process)."""
     nlp = spacy.blank("zh")
     nlp.tokenizer = CharTokenizer(nlp.vocab)
-    nlp.max_length = MAX_CHARS  # no parser or NER here: the bound is memory, checked in extract_loaded
+    nlp.max_length = sys.maxsize  # no parser or NER here: the bound is memory, `max_chars` in extract_loaded
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp

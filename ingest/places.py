@@ -49,12 +49,11 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
 
     out: list[PlaceMention] = []
     city = g.city_of(doc_region) if doc_region else None
-    names = g.names_pattern()
     for m in ZONE.finditer(text):
         if blocked(m.start(), m.end()):
             continue
-        first = names.search(m.group(0))  # a zone's name starts with its place (推进威海… → 威海…)
-        cut = first.start() if first and not m.group(0).startswith("中国") else 0
+        first = g.find_names(m.group(0))  # a zone's name starts with its place (推进威海… → 威海…)
+        cut = first[0][0] if first and not m.group(0).startswith("中国") else 0
         out.append(PlaceMention(m.group(0)[cut:], m.start() + cut, m.end()))
     in_zone = contained([(p.start, p.end) for p in out])
     for a, b in g.find_names(text):

@@ -41,7 +41,3 @@ class Settings:
             max_document_bytes=int(env.get("POLICYKG_MAX_DOCUMENT_BYTES") or 20 * 1024 * 1024),
         )
         return replace(s, **{k: v for k, v in overrides.items() if v is not None})
-
-    @property
-    def store_kind(self) -> str:
-        return "neo4j" if self.neo4j_uri else "embedded"

@@ -186,3 +186,18 @@ def test_pdf_table(tmp_path: Path) -> None:
     c.save()
     r = extract(p)
     assert [(a.task_path, a.agency_mention, a.role) for a in r.assignments] == TABLE_ASSIGNMENTS
+
+
+def test_clean_text_maps_back_to_the_source() -> None:
+    from policykg.ingest.clean import clean
+
+    source = "<p>一、重点任务</p>\n（一）加强知识产权保护，完善\n执法机制。（省市场监管局牵头）\n"
+    cleaned = clean(source)
+    assert "完善执法机制" in cleaned.text and "<p>" not in cleaned.text
+    for i, ch in enumerate(cleaned.text):
+        if not ch.isspace():
+            assert source[cleaned.offsets[i]] == ch
+    start = cleaned.text.index("省市场监管局")
+    a, b = cleaned.source_span(start, start + 6)
+    assert source[a:b] == "省市场监管局"
+    assert cleaned.source_span(len(cleaned.text), len(cleaned.text))[0] <= len(source)
