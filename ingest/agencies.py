@@ -40,6 +40,9 @@ class Agency:
     level: str  # 中央 / 省级 / 地级 / 县级 / 未知
     region: str | None
     parent: str | None = None
+    # how the name was resolved: a registry table (central, subunit, local, branch), a pattern
+    # (prefix, region_name, catch_all, place_government, central_marker), or "unresolved"
+    source: str = "unresolved"
 
 
 @cache
@@ -89,12 +92,15 @@ def _region_for_prefix(prefix: str, ctx: AgencyContext) -> str | None:
     return None
 
 
-def _template(value: Any, prefix: str, ctx: AgencyContext) -> str | None:
+def _template(value: Any, prefix: str, ctx: AgencyContext, region: str) -> str | None:
     if isinstance(value, str):
         return value
     if "pre2018" in value:
         return value["pre2018"] if ctx.pre2018 else value["default"]
-    return value.get(prefix[0])
+    # by the level of the place the prefix stands for: 市高院 in Shanghai (a province-level city) is 高级
+    place = gazetteer().places.get(region)
+    level = {"省级": "省", "地级": "市", "县级": "区"}.get(place.level if place else "", prefix[0])
+    return value.get(level) or (value.get("县") if level == "区" else None) or value.get(prefix[0])
 
 
 def _central(m: str, ctx: AgencyContext) -> str | None:
@@ -124,13 +130,13 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
             if m.startswith(alias) and len(m) > len(alias) and alias != m:
                 rest = m[len(alias) :]
                 if rest in subs or rest.endswith(("司", "局", "部", "室", "中心", "处")):
-                    return Agency(par + subs.get(rest, rest), "中央", NATION, par)
+                    return Agency(par + subs.get(rest, rest), "中央", NATION, par, "subunit")
         if m in subs and parent is not None and (parent == par or parent.startswith(par)):
-            return Agency(par + subs[m], "中央", NATION, par)
+            return Agency(par + subs[m], "中央", NATION, par, "subunit")
 
     central = _central(m, ctx)
     if central:
-        return Agency(central, "中央", NATION)
+        return Agency(central, "中央", NATION, None, "central")
 
     for pattern, template in data["branches"].items():
         if pattern.startswith("_"):
@@ -141,7 +147,7 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
             if place is None and not template.startswith("中国人民银行"):
                 continue  # 省地方金融监管局 is a local bureau, not a branch in a place called 省地方
             name = template.replace("{1}", hit.group(1))
-            return Agency(name, _level_of(place.name) if place else "未知", place.name if place else None)
+            return Agency(name, _level_of(place.name) if place else "未知", place.name if place else None, None, "branch")
 
     if ctx.region and not ctx.national:
         place = g.places.get(ctx.region)
@@ -153,13 +159,16 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
                     continue
                 if m in (short + suffix, place.own + suffix):
                     name = template.replace("{C}", city).replace("{D}", place.own).replace("{d}", short)
-                    return Agency(name, "县级", ctx.region, None)
+                    return Agency(name, "县级", ctx.region, None, "branch")
 
     if m.startswith("各"):
-        m = re.sub(r"(?<!人民)政府$", "人民政府", m)  # 各区、县（市）政府: local governments are 人民政府
-        if ctx.region and not ctx.national:
-            return Agency(ctx.region + m, _level_of(ctx.region), ctx.region)
-        return Agency(m, _level_of(ctx.region), ctx.region)
+        return _catch_all(m, ctx)
+
+    team = LEAGUE.match(m)
+    if team:  # 团市委 / 团区委: the Communist Youth League committee of that level
+        region = _region_for_prefix(team.group(1), ctx)
+        if region is not None:
+            return Agency(f"共青团{region}委员会", _level_of(region), region, None, "local")
 
     hit = PREFIX.match(m)
     if hit:
@@ -170,12 +179,18 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
             local = data["local_prefixed"]
             for key in sorted((k for k in local if not k.startswith("_")), key=len, reverse=True):
                 if rest == key:
-                    template = _template(local[key], prefix, ctx)
+                    template = _template(local[key], prefix, ctx, region)
                     if template:
-                        return Agency(template.replace("{P}", region), _level_of(region), region)
+                        return Agency(template.replace("{P}", region), _level_of(region), region, None, "local")
             if rest.startswith("委"):
-                return Agency(f"中共{region}{expand_terms(rest)}", _level_of(region), region)
-            return Agency(region + expand_terms(rest), _level_of(region), region)
+                return Agency(f"中共{region}{expand_terms(rest)}", _level_of(region), region, None, "prefix")
+            return Agency(region + expand_terms(rest), _level_of(region), region, None, "prefix")
+
+    # A place named as a responsible body (越秀区 in a Guangzhou plan): its people's government.
+    within = ctx.region if ctx.region and not ctx.national else None
+    bare = g.resolve(m, within) if re.search(r"(?:省|市|区|县|旗|自治州)$", m) else None
+    if bare is not None and bare.level in ("省级", "地级", "县级") and m in (bare.own, bare.name):
+        return Agency(bare.name + "人民政府", _level_of(bare.name), bare.name, None, "place_government")
 
     # A name that starts with its own region (山东省知识产权局, 威海市市场监管局).
     for n in range(min(len(m) - 1, 12), 1, -1):
@@ -183,12 +198,34 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
         if place is not None and place.level != "区域":
             rest = m[n:]
             if rest.startswith("委") and not rest.startswith("委员会"):
-                return Agency(f"中共{m[:n]}{expand_terms(rest)}", _level_of(place.name), place.name)
-            return Agency(m[:n] + expand_terms(rest), _level_of(place.name), place.name)
+                return Agency(f"中共{m[:n]}{expand_terms(rest)}", _level_of(place.name), place.name, None, "region_name")
+            return Agency(m[:n] + expand_terms(rest), _level_of(place.name), place.name, None, "region_name")
 
     if m in data["central"]:
         # An ambiguous bare name (发展改革委, 统计局) in a local document is the local body.
         if ctx.region and not ctx.national:
-            return Agency(ctx.region + expand_terms(m), _level_of(ctx.region), ctx.region)
-        return Agency(data["central"][m], "中央", NATION)
+            return Agency(ctx.region + expand_terms(m), _level_of(ctx.region), ctx.region, None, "local")
+        return Agency(data["central"][m], "中央", NATION, None, "central")
+    if m.startswith(CENTRAL_MARKERS):
+        return Agency(expand_terms(m), "中央", NATION, None, "central_marker")
+    if m.endswith("政府") and not m.endswith("人民政府"):
+        return Agency(m[: -len("政府")] + "人民政府", "未知", None, None, "pattern")
     return Agency(expand_terms(m), "未知", None)
+
+
+LEAGUE = re.compile(r"^团(省|市|区|县)委$")
+# a catch-all naming units that have governments: 各区、县级市 → 各区、县级市人民政府
+GOVERNMENT_UNITS = re.compile(r"(?:省|自治区|直辖市|市|州|盟|区|县|旗|县级市)(?:[（(][^（）()]*[)）])?$")
+
+
+def _catch_all(m: str, ctx: AgencyContext) -> Agency:
+    """各区政府, 各区、县级市, 各有关单位, 各省级人民政府: kept as written, local governments as 人民政府,
+    prefixed by the document's region when it has one (各区政府 in a Shanghai text → 上海市各区人民政府)."""
+    m = re.sub(r"(?<!人民)政府$", "人民政府", m)  # 各区、县（市）政府: local governments are 人民政府
+    if GOVERNMENT_UNITS.search(m) and not m.endswith(("人民政府", "政府")):
+        m += "人民政府"
+    if "项目" in m:  # 各项目牵头单位: a role within the plan, not bodies of a place
+        return Agency(m, "未知", None, None, "catch_all")
+    if ctx.region and not ctx.national:
+        return Agency(ctx.region + m, _level_of(ctx.region), ctx.region, None, "catch_all")
+    return Agency(m, _level_of(ctx.region), ctx.region, None, "catch_all")

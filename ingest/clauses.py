@@ -19,6 +19,7 @@ from .spans import contained
 
 __all__ = [
     "LEAD_RULE",
+    "document_lead_rule",
     "Mention",
     "find_bracket_clauses",
     "find_label_clauses",
@@ -29,11 +30,16 @@ __all__ = [
 ROLE_WORDS = r"牵头|负责|参加|配合|参与|协同|协助|落实|实施|承担|推进"
 PARTICIPATE = ("参加", "配合", "参与", "协同", "协助")
 # A role phrase at the end of a segment, with what may stand before it (等, 按职责分工 …).
+# What may close a list of named agencies and is not one: 等, 等有关部门和单位, 会同有关部门, 等部门 …
+OTHERS = r"(?:等|会同|及其他|和其他|以及)?(?:(?:有关|相关|其他|其它|各有关)?(?:部门|单位|机构|方面)(?:和|及|、)?)*"
 TAIL = re.compile(
-    r"(?:等(?:有关|相关)?(?:部门|单位|机构)?|(?:有关|相关)(?:部门|单位))?"
-    r"(?:按(?:照)?(?:各自)?职责(?:分工)?|分工|分别|共同|依职责|具体)?"
-    r"(?P<role>牵头(?:负责|落实|实施)?|负责(?:落实|实施)?|参加|配合|参与|协同|协助|落实)$"
+    rf"(?:等{OTHERS}|会同{OTHERS}|(?:有关|相关)(?:部门|单位))?"
+    r"(?:按(?:照)?(?:各自)?职责(?:分工)?|分工|分别|共同|依职责|具体|组织|按职责组织)?"
+    r"(?P<role>牵头(?:负责|落实|实施)?|负责(?:落实|实施)?|参加|配合|参与|协同|协助|落实|组织落实|支持|指导)$"
 )
+TRAILING_OTHERS = re.compile(rf"(?:等{OTHERS}|会同{OTHERS}|等)\s*$")
+# Roles outside the model (指导, 支持): their agencies are left out, the rest of the clause still counts.
+NOT_A_ROLE = ("指导", "支持")
 LABEL = re.compile(
     r"(?P<label>牵头单位|牵头部门|牵头责任单位|责任单位|责任部门|主责单位|主办单位|实施单位|"
     r"配合单位|配合部门|参与单位|参加单位|协办单位|协同单位|协作单位)\s*[:：]"
@@ -52,7 +58,8 @@ LABEL_ROLE = {
     "协作单位": "参加",
 }
 LEAD_RULE = re.compile(
-    r"(?:排在|列|居)?(?:首位|第一位|第1位|最前|前面)(?:的|者)?(?:部门|单位)?(?:为|是)牵头(?:单位|部门)"
+    r"(?:排在|列在|列|居|排名|名列|排)?(?:首位|第一位|第1位|第一个|首个|最前|前面|第一)(?:的|者)?(?:部门|单位)?"
+    r"(?:为|是)?牵头(?:单位|部门)"
     r"(?:[，,、](?:其他|其余|其它)(?:的)?(?:部门|单位)?(?:为|是)(?:配合|参与|协办|责任)(?:单位|部门))?"
     r"(?:[，,]\s*下同)?[。.；;]?"
 )
@@ -74,6 +81,8 @@ class Mention:
     end: int
     role: str
     alias: str | None = None  # "A（B）": B
+    rule: str = "role_word"  # what gave the role: role_word, label, lead_rule, after_lead, bare_list, column
+    lead_rule: tuple[int, int] | None = None  # the span of the lead rule applied (rule == "lead_rule")
 
 
 def looks_like_agency(s: str) -> bool:
@@ -81,8 +90,8 @@ def looks_like_agency(s: str) -> bool:
     s = re.sub(r"[（(][^（）()]*[)）]$", "", s)
     if len(s) < 2 or len(s) > 40:
         return False
-    if re.search(r"[。！？，,；;：:“”]", s):
-        return False
+    if re.search(r"[。！？，,；;：:“”]", s) or re.search(r"由|的|是|将|要|应", s):
+        return False  # a preposition or a verb: a sentence, not a name
     return bool(AGENCY_END.search(s)) or s.startswith("各")
 
 
@@ -98,6 +107,19 @@ def _split_top(s: str, seps: str) -> list[tuple[int, int]]:
             out.append((start, i))
             start = i + 1
     out.append((start, len(s)))
+    return out
+
+
+# 和/及 joining two agencies (财政部和各省级人民政府, 农业农村部等和各有关省级人民政府)
+JOIN = re.compile(r"(?<=[局厅委办部院署会府行关司处心室组总社联])(?:等)?(?:和|及|以及|与)(?=[省市区县国中各全共])")
+
+
+def _joined(text: str, offset: int) -> list[tuple[str, int]]:
+    out, last = [], 0
+    for m in JOIN.finditer(text):
+        out.append((text[last : m.start()], offset + last))
+        last = m.end()
+    out.append((text[last:], offset + last))
     return out
 
 
@@ -121,12 +143,8 @@ def _agencies_in(seg: str, base: int) -> list[tuple[str, int, int, str | None]] 
             continue
         start = base + a + lead
         text = re.sub(r"^(?:由|请|以)", "", text)
-        # 和/及 joining two agencies
-        parts = re.split(r"(?<=[局厅委办部院署会府行关司处心室组])(?:和|及|以及|与)(?=[省市区县国中各])", text)
-        cursor = start + (len(raw.strip()) - len(text))
-        for p in parts:
-            pstart = cursor
-            cursor += len(p) + 1
+        offset = start + (len(raw.strip()) - len(text))
+        for p, pstart in _joined(text, offset):
             name, alias = p, None
             al = re.match(r"^(.+?)[（(]([^（）()]+)[)）]$", p)
             if al and looks_like_agency(al.group(2)) and not CATCH_ALL_TAIL.match(al.group(2)):
@@ -138,14 +156,27 @@ def _agencies_in(seg: str, base: int) -> list[tuple[str, int, int, str | None]] 
     return items
 
 
-def parse_clause(content: str, base: int = 0, lead_rule: bool = False) -> list[Mention] | None:
-    """Parse a clause's content (without its brackets). `base` is the content's offset in the text.
+Span = tuple[int, int]
 
-    Returns None when the content is not a responsibility clause.
+
+def parse_clause(content: str, base: int = 0, lead_rule: Span | None = None) -> list[Mention] | None:
+    """Parse a clause's content (without its brackets). `base` is the content's offset in the text;
+    `lead_rule` the span of a lead rule in force (列第一位者为牵头单位, stated earlier with 下同).
+
+    Returns None when the content is not a responsibility clause. A remark after the clause's first
+    sentence (（A指导，B负责落实。以下均需B落实，不再列出）) is ignored when it is not a list itself.
     """
+    res = _parse_clause(content, base, lead_rule)
+    cut = content.find("。")
+    if res is None and 0 < cut < len(content.rstrip("。 ")) - 1:
+        res = _parse_clause(content[:cut], base, lead_rule)
+    return res
+
+
+def _parse_clause(content: str, base: int, lead_rule: Span | None) -> list[Mention] | None:
     # A clause that states the lead rule applies it; blank the rule out, keeping offsets.
     for m in LEAD_RULE.finditer(content):
-        lead_rule = True
+        lead_rule = (base + m.start(), base + m.end())
         content = content[: m.start()] + " " * (m.end() - m.start()) + content[m.end() :]
     labelled = list(LABEL.finditer(content))
     out: list[Mention] = []
@@ -154,24 +185,30 @@ def parse_clause(content: str, base: int = 0, lead_rule: bool = False) -> list[M
             end = labelled[i + 1].start() if i + 1 < len(labelled) else len(content)
             body = content[lab.end() : end].rstrip(" ；;，,。.")
             role_of_label = LABEL_ROLE.get(lab.group("label"))
-            res = _parse_group(body, base + lab.end(), lead_rule, role_of_label)
-            if res is None:
-                return None
-            out += res
-        return _dedupe(out)
-    groups = _split_top(content, "；;")
-    for a, b in groups:
+            # （责任单位：A、B等；各区政府）: groups split by ； are judged alone, under the same label
+            for a, b in _split_top(body, "；;"):
+                if not body[a:b].strip(" 。.，,"):
+                    continue
+                res = _parse_group(body[a:b], base + lab.end() + a, lead_rule, role_of_label, "label")
+                if res is None:
+                    return None
+                out += res
+        return _dedupe(out) if out else None
+    for a, b in _split_top(content, "；;"):
         body = content[a:b]
         if not body.strip(" 。.，,"):
             continue
-        res = _parse_group(body, base + a, lead_rule, None)
+        res = _parse_group(body, base + a, lead_rule, None, "role_word")
         if res is None:
             return None
         out += res
     return _dedupe(out) if out else None
 
 
-def _parse_group(body: str, base: int, lead_rule: bool, forced: str | None) -> list[Mention] | None:
+def _parse_group(
+    body: str, base: int, lead_rule: Span | None, forced: str | None, how: str
+) -> list[Mention] | None:
+    """One group of a clause (no ；): its agencies with roles and the rule that gave each role."""
     segs = []
     for a, b in _split_top(body, "，,。."):
         seg = body[a:b]
@@ -183,12 +220,14 @@ def _parse_group(body: str, base: int, lead_rule: bool, forced: str | None) -> l
         if t:
             role = t.group("role")
             stripped = stripped[: t.start()]
-        stripped = re.sub(r"(?:等(?:有关|相关)?(?:部门|单位|机构)?)\s*$", "", stripped)
+        stripped = TRAILING_OTHERS.sub("", stripped)
         if not stripped.strip():
             continue
         items = _agencies_in(stripped, base + a)
         if items is None:
             return None
+        if role in NOT_A_ROLE:
+            continue
         segs.append((items, role))
     if not segs:
         return None
@@ -197,28 +236,31 @@ def _parse_group(body: str, base: int, lead_rule: bool, forced: str | None) -> l
     seen_lead = False
     for items, role in segs:
         for name, s, e, alias in items:
-            if forced:
+            rule = how
+            if forced == "负责" and lead_rule:
+                r, rule = ("牵头" if not out else "参加"), "lead_rule"
+            elif forced:
                 r = forced
             elif has_lead:
                 if role and role.startswith("牵头") and not seen_lead:
                     r = "牵头"
                 elif seen_lead:
-                    r = "参加"
+                    r, rule = "参加", "after_lead"
                 else:
                     # before the lead segment with no marker of its own: shares the lead (A、B牵头 split oddly)
                     r = "参加" if role in PARTICIPATE else "牵头"
             elif role in PARTICIPATE:
                 r = "参加"
-            elif role is None and lead_rule:
-                r = "牵头" if not out else "参加"
+            elif lead_rule:
+                # 列第一位者为牵头单位: the first agency leads even where the clause ends in 负责
+                r, rule = ("牵头" if not out else "参加"), "lead_rule"
             else:
                 r = "负责"
-            out.append(Mention(name, s, e, r, alias))
+                if role is None and how == "role_word":
+                    rule = "bare_list"
+            out.append(Mention(name, s, e, r, alias, rule, lead_rule if rule == "lead_rule" else None))
         if role and role.startswith("牵头"):
             seen_lead = True
-    if forced == "负责" and lead_rule:
-        for i, m in enumerate(out):
-            m.role = "牵头" if i == 0 else "参加"
     return out
 
 
@@ -235,9 +277,24 @@ def _dedupe(ms: list[Mention]) -> list[Mention]:
 BRACKET = re.compile(r"[（(]((?:[^（）()]|[（(][^（）()]*[)）])*)[)）]")
 
 
-def _rule_in_force(lead_rule_at: int | None, end: int) -> bool:
+NOTE_LINE = re.compile(r"^\s*(?:注|备注|说明|附注)\s*[:：0-9１-９]")
+
+
+def document_lead_rule(text: str) -> Span | None:
+    """The first lead rule of the document (its span), in force from there on; one stated in a note
+    (注：排在首位的为牵头单位) is in force for the whole document."""
+    m = LEAD_RULE.search(text)
+    if m is None:
+        return None
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    if NOTE_LINE.match(text, line_start):
+        return (0, m.end())
+    return (m.start(), m.end())
+
+
+def _rule_in_force(lead_rule: Span | None, end: int) -> Span | None:
     # a document-wide lead rule applies to the clause stating it and every clause after it
-    return lead_rule_at is not None and end >= lead_rule_at
+    return lead_rule if lead_rule is not None and end >= lead_rule[0] else None
 
 
 SENTENCE_END = re.compile(r"[。\n]")
@@ -255,7 +312,7 @@ def _bare_list(text: str, m: re.Match[str], content: str) -> bool:
     return bool(named) and all(looks_like_agency(i) and (i.startswith("各") or not PLACE_ONLY.search(i)) for i in named)
 
 
-def find_bracket_clauses(text: str, lead_rule_at: int | None = None) -> list[tuple[int, int, list[Mention]]]:
+def find_bracket_clauses(text: str, lead_rule_at: Span | None = None) -> list[tuple[int, int, list[Mention]]]:
     """Every parenthesised responsibility clause in `text`: (start, end, mentions)."""
     out = []
     for m in BRACKET.finditer(text):
@@ -269,7 +326,7 @@ def find_bracket_clauses(text: str, lead_rule_at: int | None = None) -> list[tup
 
 
 def find_label_clauses(
-    text: str, taken: list[tuple[int, int]], lead_rule_at: int | None = None
+    text: str, taken: list[tuple[int, int]], lead_rule_at: Span | None = None
 ) -> list[tuple[int, int, list[Mention]]]:
     """Un-bracketed `责任单位：…` lists (to the end of the sentence or line) outside `taken` spans."""
     out = []

@@ -94,7 +94,7 @@ def clean(raw: str) -> CleanText:
         if not text.strip() or PAGE_NUMBER.match(text) or URL_LINE.match(text):
             lines.append(("", array("i")))
             continue
-        lines.append((text, offs))
+        lines.extend(_split_run_in(text, offs))
 
     content = [t for t, _ in lines if t]
     width = _typical_width(content)
@@ -115,6 +115,28 @@ def clean(raw: str) -> CleanText:
         out_offs.extend(offs)
         prev = text
     return CleanText("".join(out), out_offs)
+
+
+# A numbered item run into the previous sentence: "…意见。1.对来莆田…" / "…。（二）…" in one-line web text.
+RUN_IN = re.compile(r"(?<=[。；;])\s*(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、](?!\d)))")
+RUN_IN_MIN = 200  # only long lines: a short line with "。1." is a sentence, not a flattened document
+
+
+def _split_run_in(text: str, offs: array) -> list[tuple[str, array]]:
+    """A long line holding several numbered items, split before each item (offsets kept)."""
+    if len(text) < RUN_IN_MIN or "\t" in text:
+        return [(text, offs)]
+    cuts = [m.end() for m in RUN_IN.finditer(text) if 0 < m.end() < len(text)]
+    if not cuts:
+        return [(text, offs)]
+    out, last = [], 0
+    for c in [*cuts, len(text)]:
+        piece = text[last:c]
+        stripped = piece.rstrip(" ")
+        if stripped:
+            out.append((stripped, offs[last : last + len(stripped)]))
+        last = c
+    return out
 
 
 def _should_join(a: str, b: str, width: int) -> bool:

@@ -25,7 +25,7 @@ from spacy.vocab import Vocab
 
 from .agencies import SUBUNIT_PARENTS, normalize_agency
 from .citations import find_citations, policy_key
-from .clauses import LEAD_RULE, find_bracket_clauses, find_label_clauses
+from .clauses import document_lead_rule, find_bracket_clauses, find_label_clauses
 from .gazetteer import gazetteer
 from .places import find_places
 from .spans import innermost
@@ -140,8 +140,7 @@ def make_responsibility(nlp: Language, name: str) -> Any:
         st = _state(doc)
         text, header, heads = doc_text(doc), st["header"], st["headings"]
         ctx = header.agency_context(_pre2018(header, text))
-        rule = LEAD_RULE.search(text)
-        lead_at = rule.start() if rule else None
+        lead_at = document_lead_rule(text)
         tasks: list[dict[str, Any]] = []
         assignments: list[dict[str, Any]] = []
         clause_spans: list[tuple[int, int]] = []
@@ -159,36 +158,49 @@ def make_responsibility(nlp: Language, name: str) -> Any:
                 }
             )
 
-        def add(path: str, mentions: list[Any], evidence: str) -> None:
+        def add(path: str, mentions: list[Any], evidence: str, form: str) -> None:
             parent = None
             for m in mentions:
-                if (path, m.text) in seen_mentions:
-                    continue  # an agency named twice for one task (repeated strings, source typos)
-                seen_mentions.add((path, m.text))
-                ag = normalize_agency(m.text, ctx, parent)
-                # the parent a following bare sub-unit joins: the last agency that is or has one
-                if ag.parent or ag.name in SUBUNIT_PARENTS:
-                    parent = ag.parent or ag.name
-                assignments.append(
-                    {
-                        "task_path": path,
-                        "agency_mention": m.text,
-                        "agency": ag.name,
-                        "role": m.role,
-                        "start": m.start,
-                        "end": m.end,
-                        "evidence": evidence,
-                        "agency_level": ag.level,
-                        "agency_region": ag.region,
-                        "agency_parent": ag.parent,
-                        "alias": m.alias,
-                    }
-                )
+                # 市交通委（市道运局）: the name in parentheses is the same body's other name; each is recorded
+                names = [(m.text, m.start, m.end, m.alias)]
+                if m.alias:
+                    at = text.find(m.alias, m.end, m.end + len(m.alias) + 3)
+                    names += [
+                        (alias, at, at + len(alias), m.text) for alias in re.split(r"[、，,]", m.alias) if alias.strip()
+                    ]
+                for mention, start, end, alias in names:
+                    if (path, mention) in seen_mentions:
+                        continue  # an agency named twice for one task (repeated strings, source typos)
+                    seen_mentions.add((path, mention))
+                    ag = normalize_agency(mention, ctx, parent)
+                    # the parent a following bare sub-unit joins: the last agency that is or has one
+                    if ag.parent or ag.name in SUBUNIT_PARENTS:
+                        parent = ag.parent or ag.name
+                    assignments.append(
+                        {
+                            "task_path": path,
+                            "agency_mention": mention,
+                            "agency": ag.name,
+                            "role": m.role,
+                            "start": start if start >= 0 else m.start,
+                            "end": end if start >= 0 else m.end,
+                            "evidence": evidence,
+                            "agency_level": ag.level,
+                            "agency_region": ag.region,
+                            "agency_parent": ag.parent,
+                            "alias": alias,
+                            "rule": f"{form}.{m.rule}",
+                            "lead_rule": list(m.lead_rule) if m.lead_rule else None,
+                            "agency_source": ag.source,
+                        }
+                    )
 
         section_of = innermost([(h.start, h.end) for h in heads])
-        found = find_bracket_clauses(text, lead_at)
-        found += find_label_clauses(text, [(a, b) for a, b, _ in found], lead_at)
-        for a, b, mentions in sorted(found, key=lambda x: x[0]):
+        found = [(a, b, ms, "bracket") for a, b, ms in find_bracket_clauses(text, lead_at)]
+        found += [
+            (a, b, ms, "line") for a, b, ms in find_label_clauses(text, [(a, b) for a, b, _, _ in found], lead_at)
+        ]
+        for a, b, mentions, form in sorted(found, key=lambda x: x[0]):
             line_start = text.rfind("\n", 0, a) + 1
             line_end = text.find("\n", b)
             if "\t" in text[line_start : line_end if line_end >= 0 else len(text)]:
@@ -198,13 +210,13 @@ def make_responsibility(nlp: Language, name: str) -> Any:
             if owner is None or not owner.is_task:
                 continue
             clause_spans.append((a, b))
-            add(owner.path, mentions, text[a:b])
+            add(owner.path, mentions, text[a:b], form)
 
         for t in parse_tables(text, lead_at):
             tasks.append({"path": t.path, "title": t.title, "text": t.text.strip(), "start": t.start, "end": t.end})
             for s_text, s_start, mentions in t.strings:
                 clause_spans.append((s_start, s_start + len(s_text)))
-                add(t.path, mentions, s_text)
+                add(t.path, mentions, s_text, "table")
 
         st["tasks"], st["assignments"], st["clause_spans"] = tasks, assignments, clause_spans
         doc.spans["role"] = _spans(doc, ((a["start"], a["end"], a["role"]) for a in assignments))

@@ -313,24 +313,35 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
     return h
 
 
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+
 def region_from_text(text: str) -> str | None:
-    """The jurisdiction of a document with no issuer: 我省/我市/我区 and the places it names most."""
+    """The jurisdiction of a document with no issuer: 我省/我市/我区 and the places it names most.
+
+    A county's short name is not counted (资源 is a county in Guangxi and a word everywhere); places in
+    cited titles (《上海市…办法》) count half. A 市 level admits the four municipalities too.
+    """
     g = gazetteer()
-    body = re.sub(r"《[^《》]*》", "", text)
+    body = re.sub(r"《[^《》]*》", lambda m: " " * len(m.group(0)), text)
+    titles = " ".join(re.findall(r"《([^《》]*)》", text))
     level = None
     counts = {lvl: body.count(w) for lvl, w in (("省级", "我省"), ("地级", "我市"), ("县级", "我区"))}
     counts["县级"] += body.count("我县")
     if any(counts.values()):
         level = max(counts, key=lambda k: counts[k])
-    tally: dict[str, int] = {}
-    for a, b in g.find_names(body):
-        place = g.resolve(body[a:b])
-        if place is None or place.level in ("区域", "国家"):
-            continue
-        tally[place.name] = tally.get(place.name, 0) + 1
+    tally: dict[str, float] = {}
+    for source, weight in ((body, 1.0), (titles, 0.5)):
+        for a, b in g.find_names(source):
+            name = source[a:b]
+            place = g.resolve(name)
+            if place is None or place.level in ("区域", "国家"):
+                continue
+            if place.level == "县级" and name not in (place.own, place.name):
+                continue
+            tally[place.name] = tally.get(place.name, 0) + weight
     if not tally:
         return None
-    cands = [n for n in tally if level is None or g.places[n].level == level]
     if level == "省级":
         # 省X agencies and 山东 mentions: count the province of every named place too.
         for n, c in list(tally.items()):
@@ -338,6 +349,10 @@ def region_from_text(text: str) -> str | None:
             if p and p != n:
                 tally[p] = tally.get(p, 0) + c
         cands = [n for n in tally if g.places[n].level == "省级"]
+    elif level == "地级":
+        cands = [n for n in tally if g.places[n].level == "地级" or n in MUNICIPALITIES]
+    else:
+        cands = [n for n in tally if level is None or g.places[n].level == level]
     if not cands:
         cands = list(tally)
     return max(cands, key=lambda n: tally[n])

@@ -61,7 +61,7 @@ def _is_header(cells: list[str]) -> bool:
 
 
 def _role_strings(
-    cell: str, base: int, lead_rule: bool, forced: str | None
+    cell: str, base: int, lead_rule: tuple[int, int] | None, forced: str | None
 ) -> list[tuple[str, int, list[Mention]]] | None:
     out = []
     pos = 0
@@ -77,9 +77,11 @@ def _role_strings(
         ms = parse_clause(content, base + idx, lead_rule)
         if ms is None:
             return None
-        if forced:
-            for m in ms:
-                m.role = forced
+        for m in ms:
+            if forced:
+                m.role, m.rule, m.lead_rule = forced, "column", None
+            elif m.rule in ("role_word", "bare_list", "label"):
+                m.rule = "cell"
         out.append((part.strip(), base + idx, ms))
     return out or None
 
@@ -92,7 +94,7 @@ def _cells(line: str, base: int) -> list[tuple[str, int]]:
     return out
 
 
-def parse_tables(text: str, lead_rule_at: int | None = None) -> list[TableTask]:
+def parse_tables(text: str, lead_rule_at: tuple[int, int] | None = None) -> list[TableTask]:
     """Tasks (with their responsibility strings) of every table in `text`, in reading order."""
     events: list[tuple[str, object]] = []
     column_roles: dict[int, str] = {}
@@ -118,7 +120,7 @@ def parse_tables(text: str, lead_rule_at: int | None = None) -> list[TableTask]:
         for i, (cell, cstart) in enumerate(cells):
             if not cell.strip():
                 continue
-            lead = lead_rule_at is not None and cstart >= lead_rule_at
+            lead = lead_rule_at if lead_rule_at is not None and cstart >= lead_rule_at[0] else None
             forced = column_roles.get(i) if len(cells) == n_columns else None
             strings = _role_strings(cell, cstart, lead, forced)
             if strings is not None:

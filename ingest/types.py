@@ -31,6 +31,9 @@ class Assignment(BaseModel):
     agency_region: str | None = None
     agency_parent: str | None = None
     alias: str | None = None
+    rule: str = ""  # what gave the role: <form>.<rule>, e.g. bracket.lead_rule, line.label, table.column
+    lead_rule: list[int] | None = None  # span of the lead rule applied (列第一位者为牵头单位), when one was
+    agency_source: str = ""  # how the name was resolved: registry table, pattern, or fallback
 
 
 class CitationRecord(BaseModel):

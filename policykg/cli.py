@@ -90,14 +90,24 @@ def extract(paths: tuple[str, ...], output: str | None, text: bool) -> None:
 @click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(gold_dir: str, paths: tuple[str, ...], as_json: bool) -> None:
+@click.option("--diff", "show_diff", is_flag=True, help="Show, per document, the missed and extra facts.")
+@click.option(
+    "--field",
+    "diff_fields",
+    multiple=True,
+    type=click.Choice(["assignments", "canonical", "tasks", "regions", "issuer", "title", "doc_number", "date", "region", "basis", "cited"]),
+    help="With --diff: only these fields (repeatable).",
+)
+def evaluate(
+    gold_dir: str, paths: tuple[str, ...], as_json: bool, show_diff: bool, diff_fields: tuple[str, ...]
+) -> None:
     """Precision, recall and F1 per field and per document against gold annotations.
 
     PATHS are documents (extracted now) or .jsonl files of earlier `extract` output.
 
     Example: policykg eval --gold ../shared/gold policykg/samples
     """
-    from policykg.evaluate import score
+    from policykg.evaluate import diff, score
     from policykg.ingest import extract_many
 
     preds: list[dict[str, Any]] = []
@@ -113,6 +123,9 @@ def evaluate(gold_dir: str, paths: tuple[str, ...], as_json: bool) -> None:
         else:
             preds.append(rec.model_dump())
     result = score(gold_dir, preds)
+    if show_diff:
+        _print_diff(diff(gold_dir, preds, list(diff_fields) or None), as_json)
+        return
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return
@@ -127,6 +140,34 @@ def evaluate(gold_dir: str, paths: tuple[str, ...], as_json: bool) -> None:
         click.echo(
             f"{k:18} gold={v['gold']:5} pred={v['pred']:5} tp={v['tp']:5} P={v['precision']:.3f} R={v['recall']:.3f} F1={v['f1']:.3f}"
         )
+
+
+def _print_diff(result: dict[str, Any], as_json: bool) -> None:
+    """Gold beside prediction: `~` the same fact with another role or value, `-` missed, `+` extra."""
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    if not result:
+        click.echo("no differences")
+    for stem, fields in result.items():
+        click.echo(f"== {stem}")
+        for name, d in fields.items():
+            missed, extra = list(d["missed"]), list(d["extra"])
+            if missed and extra and isinstance(missed[0], (list, tuple)) and len(missed[0]) == 3:
+                # an assignment found with the wrong role: one line, gold role beside the predicted one
+                for m in list(missed):
+                    twin = next((e for e in extra if tuple(e[:2]) == tuple(m[:2])), None)
+                    if twin is not None:
+                        click.echo(f"  ~ {name:11} {m[0]} | {m[1]} | gold {m[2]}, extracted {twin[2]}")
+                        missed.remove(m)
+                        extra.remove(twin)
+            if len(missed) == 1 and len(extra) == 1 and not isinstance(missed[0], (list, tuple)):
+                click.echo(f"  ~ {name:11} gold {missed[0]} | extracted {extra[0]}")
+                continue
+            for sign, items in (("-", missed), ("+", extra)):
+                for item in items:
+                    shown = " | ".join(map(str, item)) if isinstance(item, (list, tuple)) else str(item)
+                    click.echo(f"  {sign} {name:11} {shown}")
 
 
 @cli.command()

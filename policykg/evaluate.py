@@ -105,3 +105,45 @@ def score(gold_dir: str | Path, predictions: list[dict[str, Any]]) -> dict[str, 
             acc[1].update({(stem, x): n for x, n in ps[k].items()})
             per_doc[stem][k] = _prf(gs[k], ps[k])
     return {"totals": {k: _prf(g, p) for k, (g, p) in totals.items()}, "documents": per_doc}
+
+
+DIFF_FIELDS = {
+    "assignments": "assign_mention",
+    "canonical": "assign_canonical",
+    "tasks": "task_titles",
+    "regions": "regions",
+    "issuer": "issuer",
+    "title": "meta_title",
+    "doc_number": "meta_doc_number",
+    "date": "meta_date",
+    "region": "meta_region",
+    "basis": "basis",
+    "cited": "cited_all",
+}
+
+
+def diff(gold_dir: str | Path, predictions: list[dict[str, Any]], fields: list[str] | None = None) -> dict[str, Any]:
+    """Per document and field, what the gold has that the prediction lacks ("missed") and the reverse
+    ("extra"), compared exactly as `score` compares them (after the same normalisation)."""
+    gold = {}
+    for f in sorted(Path(gold_dir).glob("*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        gold[Path(d["doc"]).stem] = d
+    pred = {Path(str(d.get("doc", ""))).stem: d for d in predictions}
+    out: dict[str, Any] = {}
+    for stem, g in gold.items():
+        if stem not in pred:
+            continue
+        gs, ps = _sets(g), _sets(pred[stem])
+        doc: dict[str, Any] = {}
+        for name, key in DIFF_FIELDS.items():
+            if fields and name not in fields:
+                continue
+            if FIELD_OF.get(key, key.replace("meta_", "")) not in g:
+                continue
+            missed, extra = gs[key] - ps[key], ps[key] - gs[key]
+            if missed or extra:
+                doc[name] = {"missed": sorted(missed.elements()), "extra": sorted(extra.elements())}
+        if doc:
+            out[stem] = doc
+    return out
