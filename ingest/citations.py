@@ -35,15 +35,17 @@ class Citation:
     evidence: str
 
 
-def find_citations(text: str, own_title: str | None, preamble: tuple[int, int]) -> list[Citation]:
-    own = policy_key(own_title) if own_title else None
+def find_citations(text: str, own_titles: list[str], preamble: tuple[int, int]) -> list[Citation]:
+    """The document's 《》 citations; `own_titles` are the names of the document itself (the title, the
+    policy its cover notice prints), never cited."""
+    own = {policy_key(t) for t in own_titles if t}
     out: list[Citation] = []
     seen: dict[str, Citation] = {}
     p0, p1 = preamble
     for m in TITLE.finditer(text):
         title = re.sub(r"\s+", "", m.group(1))
         key = policy_key(title)
-        if not key or key == own:
+        if not key or key in own:
             continue
         sent_start = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
         sent_end_m = re.compile(r"[。\n]").search(text, m.end())

@@ -67,7 +67,8 @@ LEAD_RULE = re.compile(
 AGENCY_END = re.compile(
     r"(?:局|厅|委|委员会|办|办公室|部|院|署|会|府|政府|行|分行|支行|海关|司|处|中心|室|组|小组|队|所|站|社|"
     r"联|馆|集团|公司|企业|高校|大学|学院|机构|单位|部门|街道|乡镇|镇|街道办事处|办事处|成员|管委会|"
-    r"县级市|区|县|市|州|盟|旗|法院|检察院|党委|团委|工委|协会|联合会|银行|总队|支队|大队|研究会)$"
+    r"县级市|区|县|市|州|盟|旗|法院|检察院|党委|团委|工委|协会|联合会|银行|总队|支队|大队|研究会|科协|中央|"
+    r"集团|公司|镇|乡|街道|园区|管委会|指挥部|领导小组|联席会议|工作组|专班)$"
 )
 CATCH_ALL_TAIL = re.compile(
     r"^(?:县级市|县|区|市|自治区|直辖市|乡镇|街道|县(?:\(|（)市(?:[、,]区)?(?:\)|）))(?:人民政府|政府|党委)?$"
@@ -90,7 +91,7 @@ def looks_like_agency(s: str) -> bool:
     s = re.sub(r"[（(][^（）()]*[)）]$", "", s)
     if len(s) < 2 or len(s) > 40:
         return False
-    if re.search(r"[。！？，,；;：:“”]", s) or re.search(r"由|的|是|将|要|应", s):
+    if re.search(r"[。！？，,；;：:“”]", s) or re.search(r"由|的|是|将", s):
         return False  # a preposition or a verb: a sentence, not a name
     return bool(AGENCY_END.search(s)) or s.startswith("各")
 

@@ -29,7 +29,7 @@ from .clauses import document_lead_rule, find_bracket_clauses, find_label_clause
 from .gazetteer import gazetteer
 from .places import find_places
 from .spans import innermost
-from .structure import find_headings, read_header
+from .structure import addressee_lines, find_headings, read_header
 from .tables import parse_tables
 
 __all__ = ["CharTokenizer"]
@@ -238,7 +238,7 @@ def make_citations(nlp: Language, name: str) -> Any:
     def citations(doc: Doc) -> Doc:
         st = _state(doc)
         header = st["header"]
-        cits = find_citations(doc_text(doc), header.title, (0, header.preamble_end))
+        cits = find_citations(doc_text(doc), header.own_titles(), (0, header.preamble_end))
         st["citations"] = cits
         doc.spans["citation"] = _spans(doc, ((c.start, c.end, "依据" if c.basis else "引用") for c in cits))
         return doc
@@ -255,6 +255,7 @@ def make_places(nlp: Language, name: str) -> Any:
         if header.title_span:
             excluded.append(header.title_span)
         excluded += st.get("clause_spans", [])
+        excluded += addressee_lines(doc_text(doc), header.preamble_end)
         excluded += [(c.start - 1, c.end + 1) for c in st.get("citations", [])]
         if not header.body_start:
             # no cover notice: the title lines and a signature are still not running text

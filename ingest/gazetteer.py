@@ -96,6 +96,8 @@ class Gazetteer:
         data = json.loads(resources.files("policykg.ingest").joinpath("data/regions.json").read_text("utf-8"))
         self.aliases: dict[str, str] = data["aliases"]
         self.macro: dict[str, str] = data["macro_regions"]
+        self.expansions: dict[str, list[str]] = {k: v for k, v in data["expansions"].items() if not k.startswith("_")}
+        self.countries: frozenset[str] = frozenset(data["country_names"])
         for name in set(self.macro.values()):
             self.places.setdefault(name, Place(name, name, "区域", None, None))
 
@@ -168,6 +170,7 @@ class Gazetteer:
 
 def _names(g: Gazetteer) -> list[str]:
     names = set(g.places) | {k for k in g.by_short if len(k) >= 2} | set(g.aliases) | set(g.macro)
+    names |= set(g.expansions) | g.countries
     names.discard(NATION)
     return sorted(names, key=lambda n: (-len(n), n))
 

@@ -60,6 +60,13 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
         if blocked(a, b) or in_zone(a, b):
             continue
         name = text[a:b]
+        if name in g.expansions:
+            out += [PlaceMention(n, a, b) for n in g.expansions[name]]
+            continue
+        if name in g.countries:
+            if not (name == "中国" and text.startswith("特色", b)):  # 中国特色社会主义 names no place
+                out.append(PlaceMention(name, a, b))
+            continue
         if name in g.macro:
             out.append(PlaceMention(g.macro[name], a, b))
             continue

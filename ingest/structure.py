@@ -86,8 +86,18 @@ class Header:
     date: str | None = None
     date_span: tuple[int, int] | None = None
     region: str | None = None
+    cover_title: str | None = None  # the policy a cover notice prints in 《》 (关于印发《X》的通知)
     body_start: int = 0  # where the policy's own text begins (after the cover notice)
     preamble_end: int = 0  # first heading
+
+    def own_titles(self) -> list[str]:
+        """Every name of the document itself: its title, the policy of its cover notice, and the X of a
+        title 关于印发X的通知."""
+        names = [t for t in (self.title, self.cover_title) if t]
+        inner = re.match(r"^.*?关于(?:印发|转发)《?(.+?)》?的通知$", self.title or "")
+        if inner:
+            names.append(inner.group(1))
+        return names
 
     def agency_context(self, pre2018: bool) -> AgencyContext:
         return AgencyContext(self.region, pre2018)
@@ -126,6 +136,22 @@ def _norm_label(title: str) -> str:
     return re.sub(r"[\s。：:，,、]", "", title)
 
 
+DIGIT_TITLE = re.compile(r"^\s*(\d{1,2})[.．](?=\d)")
+
+
+def _numbered_after(par: str, stack: list[Heading]) -> tuple[int, str, int, int] | None:
+    """`11.121人才梯队项目`: a number whose title starts with digits reads like a decimal; it is a
+    heading when it continues the numbering of the item before it (10 → 11)."""
+    m = DIGIT_TITLE.match(par)
+    if m is None:
+        return None
+    n = int(m.group(1))
+    prev = next((h for h in reversed(stack) if h.level == 3), None)
+    if prev is None or prev.number != n - 1:
+        return None
+    return 3, m.group(1), n, m.end()
+
+
 def find_headings(text: str, start: int = 0) -> list[Heading]:
     """Every heading of the prose after `start`, with paths, titles and operative flags."""
     data = sections_data()
@@ -139,7 +165,7 @@ def find_headings(text: str, start: int = 0) -> list[Heading]:
         par = text[a:b]
         if "\t" in par:
             continue  # table rows are read by ingest/tables.py
-        mk = _marker(par)
+        mk = _marker(par) or _numbered_after(par, stack)
         if not mk:
             continue
         level, label, number, off = mk
@@ -200,6 +226,17 @@ def region_of_issuer(issuer: str) -> str | None:
     if name.startswith(CENTRAL_MARKERS) or name in _data()["central"].values() or name in _data()["central"]:
         return NATION
     return None
+
+
+def official_issuer(name: str) -> str:
+    """An issuer as its official name where the registry knows the short form (发展改革委办公厅 →
+    国家发展和改革委员会办公厅); a name it does not know is kept as signed."""
+    from .agencies import normalize_agency
+
+    name = re.sub(r"\s+", "", name)
+    region = region_of_issuer(name)
+    ag = normalize_agency(name, AgencyContext(None if region in (None, NATION) else region))
+    return ag.name if ag.source in ("central", "subunit", "local") else name
 
 
 def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
@@ -274,14 +311,15 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
     genre = "|".join(map(re.escape, sorted(sections_data()["genre_words"], key=len, reverse=True)))
     cover = re.search(r"(?:现将|关于印发|关于转发|现印发)\s*《(.+?)》|《(.+?)》\s*已经[^。]{0,30}?(?:同意|通过)", zone)
     if cover:
+        h.cover_title = re.sub(r"\s+", "", cover.group(1) or cover.group(2))
+    if meta.get("title"):
+        # a page's metadata table names the document as published (the cover notice's own title)
+        h.title = re.sub(r"\s+", "", meta["title"])
+    elif cover:
         t = cover.group(1) or cover.group(2)
         h.title = re.sub(r"\s+", "", t)
         s = cover.start(1) if cover.group(1) else cover.start(2)
         h.title_span = (s, s + len(t))
-    elif meta.get("title"):
-        t = re.sub(r"\s+", "", meta["title"])
-        inner = re.match(r"^.*?关于印发《?(.+?)》?的通知$", t)
-        h.title = inner.group(1) if inner and body_start else t
     else:
         acc, acc_start = "", None
         for a, b in pars[:12]:
@@ -300,7 +338,20 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
                 h.title = re.sub(r"\s+", "", acc)
                 h.title_span = (acc_start, b)
                 break
+    if h.title is None and pars:
+        first_a, first_b = pars[0]
+        line = text[first_a:first_b]
+        lead = re.match(rf"^\s*(.{{4,60}}?(?:{genre}))\s*。", line)
+        if lead and not _marker(line):
+            # "关于支持“双招双引”的十条意见。为落实…": a title run into the text of a one-line excerpt
+            h.title = re.sub(r"\s+", "", lead.group(1))
+            h.title_span = (first_a + lead.start(1), first_a + lead.end(1))
+        elif (mk := _marker(line)) is not None:
+            # an excerpt that is one numbered item: its heading names it
+            h.title = heading_title(line[mk[3] :]) or None
     h.body_start = body_start
+
+    h.issuers = [official_issuer(i) for i in h.issuers]
 
     # Region
     for issuer in h.issuers:
@@ -314,6 +365,15 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
 
 
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+
+ADDRESSEE = re.compile(r"^\s*各[^。\n]{2,200}[：:]\s*$")
+
+
+def addressee_lines(text: str, before: int) -> list[tuple[int, int]]:
+    """The addressee lines above the body (各省、自治区、直辖市人民政府…：): names there are not places
+    the document refers to."""
+    return [(a, b) for a, b in paragraphs(text[:before]) if ADDRESSEE.match(text[a:b])]
 
 
 def region_from_text(text: str) -> str | None:
