@@ -148,7 +148,8 @@ def _agencies_in(seg: str, base: int) -> list[tuple[str, int, int, str | None]] 
         for p, pstart in _joined(text, offset):
             name, alias = p, None
             al = re.match(r"^(.+?)[（(]([^（）()]+)[)）]$", p)
-            if al and looks_like_agency(al.group(2)) and not CATCH_ALL_TAIL.match(al.group(2)):
+            # 各街镇（园区）: a bracket inside a catch-all widens it, it names no other body
+            if al and not p.startswith("各") and looks_like_agency(al.group(2)) and not CATCH_ALL_TAIL.match(al.group(2)):
                 name, alias = al.group(1), al.group(2)
             name = re.sub(r"等$", "", name)
             if not looks_like_agency(name):

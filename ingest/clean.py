@@ -91,23 +91,42 @@ def clean(raw: str) -> CleanText:
         lead = len(text) - len(text.lstrip(" "))
         trail = len(text.rstrip(" \t")) if "\t" not in text.strip(" ") else len(text.rstrip(" "))
         text, offs = text[lead:trail], offs[lead:trail]
-        if not text.strip() or PAGE_NUMBER.match(text) or URL_LINE.match(text):
+        if not text.strip() or URL_LINE.match(text):
             lines.append(("", array("i")))
+            continue
+        if PAGE_NUMBER.match(text):
+            lines.append((BARE_NUMBER + text, offs))  # a page number in a PDF, a 序号 cell elsewhere: decided below
             continue
         lines.extend(_split_run_in(text, offs))
 
-    content = [t for t, _ in lines if t]
+    content = [t for t, _ in lines if t and not t.startswith(BARE_NUMBER)]
     width = _typical_width(content)
+    # Bare numbers are page numbers in text with a page width (PDF) or when decorated (- 3 -, 第3页);
+    # in web text they are the 序号 cells of a flattened table.
+    lines = [
+        (("", array("i")) if width or not t[1:].strip().isdigit() else (t[1:], o))
+        if t.startswith(BARE_NUMBER)
+        else (t, o)
+        for t, o in lines
+    ]
 
     # 2. Join broken lines into paragraphs.
     out: list[str] = []
     out_offs = array("i")
     prev: str | None = None
+    blank_before = False
+    spaced = _blank_separated(lines)
     for text, offs in lines:
         if not text:
+            blank_before = True
             continue
         if prev is not None:
-            join = _should_join(prev, text, width)
+            if spaced and blank_before:
+                # paragraphs written with a blank line between them: the blank line is the boundary
+                join = _unbalanced(prev) and "\t" not in prev and "\t" not in text
+            else:
+                join = _should_join(prev, text, width)
+            blank_before = False
             if not join:
                 out.append("\n")
                 out_offs.append(offs[0] if offs else (out_offs[-1] if out_offs else 0))
@@ -139,8 +158,23 @@ def _split_run_in(text: str, offs: array) -> list[tuple[str, array]]:
     return out
 
 
+def _blank_separated(lines: list[tuple[str, array]]) -> bool:
+    """Whether the text separates its paragraphs with blank lines (Markdown, many web extracts)."""
+    content = [i for i, (t, _) in enumerate(lines) if t]
+    if len(content) < 8:
+        return False
+    followed = sum(1 for i in content if i + 1 < len(lines) and not lines[i + 1][0])
+    return followed >= 0.6 * len(content)
+
+
+BARE_NUMBER = "\x00"  # marks a line that is only a number until the text's kind is known
+TABLE_START = re.compile(r"^\s*(?:序号|编号|附件|附表)")
+
+
 def _should_join(a: str, b: str, width: int) -> bool:
-    if "\t" in a or "\t" in b:
+    if "\t" in a or "\t" in b or TABLE_START.match(a) or TABLE_START.match(b):
+        return False
+    if b.strip().isdigit() or a.strip().isdigit():
         return False
     if HEADING_START.match(b):
         return False

@@ -28,7 +28,8 @@ from .citations import find_citations, policy_key
 from .clauses import document_lead_rule, find_bracket_clauses, find_label_clauses
 from .gazetteer import gazetteer
 from .places import find_places
-from .spans import innermost
+from .flat_tables import find_flat_tables
+from .spans import contained, innermost
 from .structure import addressee_lines, find_headings, read_header
 from .tables import parse_tables
 
@@ -102,9 +103,12 @@ def _spans(doc: Doc, triples: Iterable[tuple[int, int, str]]) -> list[Span]:
 def make_structure(nlp: Language, name: str) -> Any:
     def structure(doc: Doc) -> Doc:
         st = _state(doc)
-        header = read_header(doc_text(doc), doc._.policykg_meta or {})
-        heads = find_headings(doc_text(doc), header.body_start)
-        st["header"], st["headings"] = header, heads
+        text = doc_text(doc)
+        header = read_header(text, doc._.policykg_meta or {})
+        lead = document_lead_rule(text)
+        flat = [t for t in find_flat_tables(text, lead) if t.start >= header.body_start]
+        heads = find_headings(text, header.body_start, [(t.start, t.end) for t in flat])
+        st["header"], st["headings"], st["flat_tables"], st["lead_rule"] = header, heads, flat, lead
         spans = []
         for label, span in (
             ("TITLE", header.title_span),
@@ -140,7 +144,8 @@ def make_responsibility(nlp: Language, name: str) -> Any:
         st = _state(doc)
         text, header, heads = doc_text(doc), st["header"], st["headings"]
         ctx = header.agency_context(_pre2018(header, text))
-        lead_at = document_lead_rule(text)
+        lead_at = st["lead_rule"]
+        in_flat = contained([(t.start, t.end) for t in st["flat_tables"]])
         tasks: list[dict[str, Any]] = []
         assignments: list[dict[str, Any]] = []
         clause_spans: list[tuple[int, int]] = []
@@ -201,6 +206,8 @@ def make_responsibility(nlp: Language, name: str) -> Any:
             (a, b, ms, "line") for a, b, ms in find_label_clauses(text, [(a, b) for a, b, _, _ in found], lead_at)
         ]
         for a, b, mentions, form in sorted(found, key=lambda x: x[0]):
+            if in_flat(a, b):
+                continue  # cells of a flattened table are read below
             line_start = text.rfind("\n", 0, a) + 1
             line_end = text.find("\n", b)
             if "\t" in text[line_start : line_end if line_end >= 0 else len(text)]:
@@ -211,6 +218,13 @@ def make_responsibility(nlp: Language, name: str) -> Any:
                 continue
             clause_spans.append((a, b))
             add(owner.path, mentions, text[a:b], form)
+
+        for ft in st["flat_tables"]:
+            for t in ft.tasks:
+                tasks.append({"path": t.path, "title": t.title, "text": t.text.strip(), "start": t.start, "end": t.end})
+                for s_text, s_start, mentions in t.strings:
+                    clause_spans.append((s_start, s_start + len(s_text)))
+                    add(t.path, mentions, s_text, "table")
 
         for t in parse_tables(text, lead_at):
             tasks.append({"path": t.path, "title": t.title, "text": t.text.strip(), "start": t.start, "end": t.end})

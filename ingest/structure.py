@@ -152,8 +152,10 @@ def _numbered_after(par: str, stack: list[Heading]) -> tuple[int, str, int, int]
     return 3, m.group(1), n, m.end()
 
 
-def find_headings(text: str, start: int = 0) -> list[Heading]:
-    """Every heading of the prose after `start`, with paths, titles and operative flags."""
+def find_headings(text: str, start: int = 0, excluded: list[tuple[int, int]] | None = None) -> list[Heading]:
+    """Every heading of the prose after `start` and outside `excluded` spans (tables read elsewhere),
+    with paths, titles and operative flags."""
+    skip = sorted(excluded or [])
     data = sections_data()
     non_op = re.compile("^(?:" + "|".join(map(re.escape, sorted(data["non_operative"], key=len, reverse=True))) + ")")
     labels = set(data["labels"])
@@ -163,8 +165,8 @@ def find_headings(text: str, start: int = 0) -> list[Heading]:
         if b <= start:
             continue
         par = text[a:b]
-        if "\t" in par:
-            continue  # table rows are read by ingest/tables.py
+        if "\t" in par or any(x <= a < y for x, y in skip):
+            continue  # table rows are read by ingest/tables.py and ingest/flat_tables.py
         mk = _marker(par) or _numbered_after(par, stack)
         if not mk:
             continue
