@@ -115,7 +115,7 @@ def clean(raw: str) -> CleanText:
     out_offs = array("i")
     prev: str | None = None
     blank_before = False
-    spaced = _blank_separated(lines)
+    spaced = not width and _blank_separated(lines)  # a PDF page width: blank lines may fall mid-sentence
     for text, offs in lines:
         if not text:
             blank_before = True
