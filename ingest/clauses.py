@@ -42,7 +42,8 @@ TRAILING_OTHERS = re.compile(rf"(?:等{OTHERS}|会同{OTHERS}|等)\s*$")
 NOT_A_ROLE = ("指导", "支持")
 LABEL = re.compile(
     r"(?P<label>牵头单位|牵头部门|牵头责任单位|责任单位|责任部门|主责单位|主办单位|实施单位|"
-    r"配合单位|配合部门|参与单位|参加单位|协办单位|协同单位|协作单位)\s*[:：]"
+    r"配合单位|配合部门|参与单位|参加单位|协办单位|协同单位|协作单位|支撑单位|支持单位|牵头处室|配合处室|"
+    r"责任处室|责任科室)\s*[:：]"
 )
 LABEL_ROLE = {
     "牵头单位": "牵头",
@@ -56,6 +57,10 @@ LABEL_ROLE = {
     "协办单位": "参加",
     "协同单位": "参加",
     "协作单位": "参加",
+    "支撑单位": "参加",
+    "支持单位": "参加",
+    "牵头处室": "牵头",
+    "配合处室": "参加",
 }
 LEAD_RULE = re.compile(
     r"(?:排在|列在|列|居|排名|名列|排)?(?:首位|第一位|第1位|第一个|首个|最前|前面|第一)(?:的|者)?(?:部门|单位)?"
@@ -68,7 +73,7 @@ AGENCY_END = re.compile(
     r"(?:局|厅|委|委员会|办|办公室|部|院|署|会|府|政府|行|分行|支行|海关|司|处|中心|室|组|小组|队|所|站|社|"
     r"联|馆|集团|公司|企业|高校|大学|学院|机构|单位|部门|街道|乡镇|镇|街道办事处|办事处|成员|管委会|"
     r"县级市|区|县|市|州|盟|旗|法院|检察院|党委|团委|工委|协会|联合会|银行|总队|支队|大队|研究会|科协|中央|"
-    r"集团|公司|镇|乡|街道|园区|管委会|指挥部|领导小组|联席会议|工作组|专班)$"
+    r"集团|公司|镇|乡|街道|园区|管委会|指挥部|领导小组|联席会议|工作组|专班|党校|学校|国企|医院|基金会)$"
 )
 CATCH_ALL_TAIL = re.compile(
     r"^(?:县级市|县|区|市|自治区|直辖市|乡镇|街道|县(?:\(|（)市(?:[、,]区)?(?:\)|）))(?:人民政府|政府|党委)?$"
@@ -132,6 +137,9 @@ def _agencies_in(seg: str, base: int) -> list[tuple[str, int, int, str | None]] 
     for a, b in pieces:
         piece = seg[a:b].strip()
         # 各区、县级市 / 各市、县（市、区）人民政府: one catch-all, not two agencies.
+        if merged and len(piece) == 1 and piece in "委办局厅部":
+            merged[-1] = (merged[-1][0], b)  # 相关委、办、局: one catch-all
+            continue
         if merged and CATCH_ALL_TAIL.match(piece) and seg[merged[-1][0] : merged[-1][1]].strip().startswith("各"):
             merged[-1] = (merged[-1][0], b)
             continue
@@ -207,12 +215,27 @@ def _parse_clause(content: str, base: int, lead_rule: Span | None) -> list[Menti
     return _dedupe(out) if out else None
 
 
+ROLE_THEN_COMMA = re.compile(r"(?:牵头负责|牵头|负责|配合|参加|参与|协同|组织落实)(?=、)")
+
+
+def _role_split(body: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """（A牵头负责、B组织落实）: a role word closing an item ends its segment even before a 、."""
+    out = []
+    for a, b in pieces:
+        start = a
+        for m in ROLE_THEN_COMMA.finditer(body, a, b):
+            out.append((start, m.end()))
+            start = m.end() + 1
+        out.append((start, b))
+    return out
+
+
 def _parse_group(
     body: str, base: int, lead_rule: Span | None, forced: str | None, how: str
 ) -> list[Mention] | None:
     """One group of a clause (no ；): its agencies with roles and the rule that gave each role."""
     segs = []
-    for a, b in _split_top(body, "，,。."):
+    for a, b in _role_split(body, _split_top(body, "，,。.")):
         seg = body[a:b]
         if not seg.strip():
             continue

@@ -103,8 +103,9 @@ def clean(raw: str) -> CleanText:
     width = _typical_width(content)
     # Bare numbers are page numbers in text with a page width (PDF) or when decorated (- 3 -, 第3页);
     # in web text they are the 序号 cells of a flattened table.
+    numbered_table = any(t.strip() in ("序号", "编号") for t, _ in lines)
     lines = [
-        (("", array("i")) if width or not t[1:].strip().isdigit() else (t[1:], o))
+        (("", array("i")) if (width and not numbered_table) or not t[1:].strip().isdigit() else (t[1:], o))
         if t.startswith(BARE_NUMBER)
         else (t, o)
         for t, o in lines

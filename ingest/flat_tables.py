@@ -150,6 +150,10 @@ def _read_rows(
         if ANNEX.match(par) or ("\t" in par) or (_is_header_cell(par) and AGENCY_COLUMN.search(par)):
             break
         kind = _kind(par)
+        if kind == "ag" and row is not None and row.heads and not row.texts and not row.cells:
+            own = text[row.heads[-1][3] : row.heads[-1][4]]
+            if len(par.strip()) <= 10 and not re.search(r"[。，,；;：:]$", own):
+                kind = "text"  # 5.实化运行消防 / 安全委员会: the heading cell goes on
         if pending_cell is not None and kind in ("ag", "text") and len(par.strip()) <= 60:
             kind = "ag"  # 各街道、 + 相关委、办、局: one cell over two paragraphs
         if kind == "num" and int(par.strip()) == last_number + 1:
