@@ -108,9 +108,8 @@ def _central(m: str, ctx: AgencyContext) -> str | None:
     if m not in central:
         return None
     full = central[m]
-    unambiguous = (
-        m.startswith(CENTRAL_MARKERS) or full.endswith(("部", "总局", "署")) or full.startswith(CENTRAL_MARKERS)
-    )
+    # 统计局, 海洋局 in a local text are the local bureaus; 公安部, 税务总局, 审计署 exist only centrally
+    unambiguous = m.startswith(CENTRAL_MARKERS) or full.endswith(("部", "总局", "署"))
     if ctx.national or unambiguous or full == m:
         return full
     return None
@@ -161,8 +160,12 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
                     name = template.replace("{C}", city).replace("{D}", place.own).replace("{d}", short)
                     return Agency(name, "县级", ctx.region, None, "branch")
 
-    if m.startswith("各"):
+    if m.startswith(("各", "有关", "相关")):
         return _catch_all(m, ctx)
+
+    local = _town_or_police(m, ctx)
+    if local is not None:
+        return local
 
     team = LEAGUE.match(m)
     if team:  # 团市委 / 团区委: the Communist Youth League committee of that level
@@ -192,6 +195,17 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
     if bare is not None and bare.level in ("省级", "地级", "县级") and m in (bare.own, bare.name):
         return Agency(bare.name + "人民政府", _level_of(bare.name), bare.name, None, "place_government")
 
+    # A district named without its city inside the document's city (杨浦区政府 in a Shanghai text).
+    if within:
+        for n in range(min(len(m) - 1, 6), 1, -1):
+            head = m[:n]
+            if head.endswith(("区", "县")) and head not in g.places:
+                place = g.resolve(head, within)
+                if place is not None and place.level == "县级" and head == place.own:
+                    rest = m[n:]
+                    rest = "人民政府" if rest == "政府" else expand_terms(rest)
+                    return Agency(place.name + rest, "县级", place.name, None, "region_name")
+
     # A name that starts with its own region (山东省知识产权局, 威海市市场监管局).
     for n in range(min(len(m) - 1, 12), 1, -1):
         place = g.places.get(m[:n])
@@ -213,6 +227,30 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
     return Agency(expand_terms(m), "未知", None)
 
 
+TOWN = re.compile(r"^[\u4e00-\u9fa5]{2,5}(?:镇|乡|街道)$")
+POLICE = re.compile(r"^(?:区|县)?公安(?P<d>[\u4e00-\u9fa5]{0,4}?)分局$")
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+
+def _town_or_police(m: str, ctx: AgencyContext) -> Agency | None:
+    """Bodies below or beside a district government: 泗泾镇 → …泗泾镇人民政府, 永丰街道 → …永丰街道办事处,
+    区公安分局 / 公安青浦分局 → 上海市公安局青浦分局 (a municipality's district branch takes the short name)."""
+    g = gazetteer()
+    place = g.places.get(ctx.region or "")
+    if place is None or place.level != "县级":
+        return None
+    if TOWN.match(m) and not m.startswith(("各", "有关", "相关")) and g.resolve(m) is None:
+        suffix = "人民政府" if m.endswith(("镇", "乡")) else "办事处"
+        return Agency(f"{ctx.region}{m}{suffix}", "乡级", ctx.region, None, "pattern")
+    hit = POLICE.match(m)
+    short = re.sub(r"(区|县)$", "", place.own)
+    if hit and hit.group("d") in ("", short, place.own):
+        city = g.city_of(ctx.region) or ""
+        district = short if city in MUNICIPALITIES else place.own
+        return Agency(f"{city}公安局{district}分局", "县级", ctx.region, None, "branch")
+    return None
+
+
 LEAGUE = re.compile(r"^团(省|市|区|县)委$")
 # a catch-all naming units that have governments: 各区、县级市 → 各区、县级市人民政府
 GOVERNMENT_UNITS = re.compile(r"(?:省|自治区|直辖市|市|州|盟|区|县|旗|县级市)(?:[（(][^（）()]*[)）])?$")
@@ -224,7 +262,8 @@ def _catch_all(m: str, ctx: AgencyContext) -> Agency:
     m = re.sub(r"(?<!人民)政府$", "人民政府", m)  # 各区、县（市）政府: local governments are 人民政府
     if GOVERNMENT_UNITS.search(m) and not m.endswith(("人民政府", "政府")):
         m += "人民政府"
-    if "项目" in m:  # 各项目牵头单位: a role within the plan, not bodies of a place
+    if "项目" in m or m.endswith(("企业", "公司", "集团")):
+        # 各项目牵头单位, 各航空公司: roles in the plan or companies, not bodies of the place
         return Agency(m, "未知", None, None, "catch_all")
     if ctx.region and not ctx.national:
         return Agency(ctx.region + m, _level_of(ctx.region), ctx.region, None, "catch_all")
