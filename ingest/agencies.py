@@ -109,7 +109,7 @@ def _central(m: str, ctx: AgencyContext) -> str | None:
         return None
     full = central[m]
     # 统计局, 海洋局 in a local text are the local bureaus; 公安部, 税务总局, 审计署 exist only centrally
-    unambiguous = m.startswith(CENTRAL_MARKERS) or full.endswith(("部", "总局", "署"))
+    unambiguous = m.startswith(CENTRAL_MARKERS) or full.endswith(("部", "总局", "署")) or full.startswith(("国务院", "中共中央"))
     if ctx.national or unambiguous or full == m:
         return full
     return None
