@@ -116,7 +116,7 @@ def clean(raw: str) -> CleanText:
     out_offs = array("i")
     prev: str | None = None
     blank_before = False
-    spaced = not width and _blank_separated(lines)  # a PDF page width: blank lines may fall mid-sentence
+    spaced = _blank_separated(lines)
     for text, offs in lines:
         if not text:
             blank_before = True
@@ -164,8 +164,10 @@ def _blank_separated(lines: list[tuple[str, array]]) -> bool:
     content = [i for i, (t, _) in enumerate(lines) if t]
     if len(content) < 8:
         return False
-    followed = sum(1 for i in content if i + 1 < len(lines) and not lines[i + 1][0])
-    return followed >= 0.6 * len(content)
+    followed = [i for i in content if i + 1 < len(lines) and not lines[i + 1][0]]
+    # a PDF extract with blank lines between its broken lines ends most of them mid-sentence
+    closed = [i for i in followed if lines[i][0].rstrip()[-1:] in END_PUNCT + "）)》" or len(lines[i][0]) <= 15]
+    return len(followed) >= 0.6 * len(content) and len(closed) >= 0.6 * len(followed)
 
 
 BARE_NUMBER = "\x00"  # marks a line that is only a number until the text's kind is known

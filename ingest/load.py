@@ -17,6 +17,8 @@ from pathlib import Path
 
 from policykg.errors import DocumentError
 
+from .markdown import looks_markdown, markdown_text
+
 __all__ = ["MAX_BYTES", "LoadedDocument", "decode_text", "detect_format", "load"]
 
 MAX_BYTES = 20 * 1024 * 1024  # a policy document is far smaller; a larger file is refused, not read
@@ -145,6 +147,8 @@ def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocumen
                 from .html import html_text
 
                 text, meta = html_text(raw)
+            elif looks_markdown(raw, name):
+                text, meta = markdown_text(raw)
             else:
                 text = raw
     except DocumentError:

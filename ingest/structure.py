@@ -267,10 +267,16 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
         if a >= max(zone_end, 600):
             break
         m = DOC_NUMBER.search(text[a:b])
-        if m and (len(text[a:b].strip()) <= len(m.group(0)) + 4 or a < 300):
+        while m and re.search(r"》\s*[（(]?\s*$", text[a : a + m.start()]):
+            m = DOC_NUMBER.search(text[a:b], m.end())  # 《…》（沪府办发〔2024〕3号）: a cited document's number
+        alone = m is not None and len(text[a:b].strip()) <= len(m.group(0)) + 4
+        if m and (alone or (a < 300 and not meta.get("doc_number_hint"))):
             h.doc_number = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
             h.doc_number_span = (a + m.start(), a + m.end())
             break
+    if h.doc_number is None and meta.get("doc_number_hint"):
+        m = DOC_NUMBER.search(meta["doc_number_hint"])
+        h.doc_number = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else None
     if meta.get("doc_number"):
         m = DOC_NUMBER.search(meta["doc_number"])
         h.doc_number = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else meta["doc_number"].strip()
@@ -305,13 +311,16 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
     if dm is not None:
         h.date = _iso(dm)
         h.date_span = (at + dm.start(), at + dm.end())
-    elif meta.get("date"):
-        m = _find_date(meta["date"])
+    elif meta.get("date") or meta.get("date_hint"):
+        raw_date = meta.get("date") or meta.get("date_hint", "")
+        m = _find_date(raw_date) or re.search(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})", raw_date)
         h.date = _iso(m) if m else None
 
     # Title
     genre = "|".join(map(re.escape, sorted(sections_data()["genre_words"], key=len, reverse=True)))
-    cover = re.search(r"(?:现将|关于印发|关于转发|现印发)\s*《(.+?)》|《(.+?)》\s*已经[^。]{0,30}?(?:同意|通过)", zone)
+    cover = re.search(
+        r"(?:现将|关于印发|关于转发|现印发|现转发)[^《》。\n]{0,24}?《(.+?)》|《(.+?)》\s*已经[^。]{0,30}?(?:同意|通过)", zone
+    )
     if cover:
         h.cover_title = re.sub(r"\s+", "", cover.group(1) or cover.group(2))
     if meta.get("title"):
@@ -340,6 +349,10 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
                 h.title = re.sub(r"\s+", "", acc)
                 h.title_span = (acc_start, b)
                 break
+    if h.title is None and meta.get("title_hint"):
+        hint = re.sub(r"\s+", "", meta["title_hint"])
+        inner = re.match(r"^.*?关于(?:印发|转发)[^《]*《(.+?)》的通知$", hint)
+        h.title = inner.group(1) if inner else hint
     if h.title is None and pars:
         first_a, first_b = pars[0]
         line = text[first_a:first_b]
