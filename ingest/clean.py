@@ -171,13 +171,14 @@ def _blank_separated(lines: list[tuple[str, array]]) -> bool:
 
 
 BARE_NUMBER = "\x00"  # marks a line that is only a number until the text's kind is known
+DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 TABLE_START = re.compile(r"^\s*(?:序号|编号|附件|附表)")
 
 
 def _should_join(a: str, b: str, width: int) -> bool:
     if "\t" in a or "\t" in b or TABLE_START.match(a) or TABLE_START.match(b):
         return False
-    if b.strip().isdigit() or a.strip().isdigit():
+    if b.strip().isdigit() or a.strip().isdigit() or DATE_LINE.match(b):
         return False
     if HEADING_START.match(b):
         return False

@@ -34,6 +34,10 @@ DOC_NUMBER = re.compile(
     r"(?<![\u4e00-\u9fa5]{6})([\u4e00-\u9fa5]{1,6}?(?:发|字|函|办|令|规|通|呈|报|复|电|明电|便函|办函|办发|政发|政办发))\s*"
     r"[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号"
 )
+# any issuer code (沪安委会, 沪规划资源数, 沪交科): for a number standing alone or given by page metadata
+DOC_NUMBER_ANY = re.compile(
+    r"([\u4e00-\u9fa5]{1,8})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号"
+)
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 PUBLISH_NOTE = re.compile(r"^[（(]此件(?:公开发布|不公开|主动公开|依申请公开)[）)]$|^[（(]此件.{0,10}[）)]$")
@@ -238,7 +242,7 @@ def official_issuer(name: str) -> str:
     name = re.sub(r"\s+", "", name)
     region = region_of_issuer(name)
     ag = normalize_agency(name, AgencyContext(None if region in (None, NATION) else region))
-    return ag.name if ag.source in ("central", "subunit", "local") else name
+    return ag.name if ag.source in ("central", "subunit", "local", "region_name") else name
 
 
 def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
@@ -267,6 +271,9 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
         if a >= max(zone_end, 600):
             break
         m = DOC_NUMBER.search(text[a:b])
+        if m is None and len(text[a:b].strip()) <= 20:
+            m = DOC_NUMBER_ANY.fullmatch(text[a:b].strip())
+            m = DOC_NUMBER_ANY.search(text[a:b]) if m else None
         while m and re.search(r"》\s*[（(]?\s*$", text[a : a + m.start()]):
             m = DOC_NUMBER.search(text[a:b], m.end())  # 《…》（沪府办发〔2024〕3号）: a cited document's number
         alone = m is not None and len(text[a:b].strip()) <= len(m.group(0)) + 4
@@ -275,7 +282,7 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
             h.doc_number_span = (a + m.start(), a + m.end())
             break
     if h.doc_number is None and meta.get("doc_number_hint"):
-        m = DOC_NUMBER.search(meta["doc_number_hint"])
+        m = DOC_NUMBER_ANY.search(meta["doc_number_hint"])
         h.doc_number = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else None
     if meta.get("doc_number"):
         m = DOC_NUMBER.search(meta["doc_number"])
@@ -376,6 +383,13 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
             break
     if h.region is None:
         h.region = region_from_text(text)
+    if not h.issuers and meta.get("issuer_hint"):
+        # page metadata naming the issuer (发布单位: 区政府办公室), read in the document's region
+        from .agencies import normalize_agency
+
+        ag = normalize_agency(meta["issuer_hint"], AgencyContext(h.region))
+        if ag.source in ("central", "local", "prefix", "region_name"):
+            h.issuers = [ag.name]
     return h
 
 
