@@ -129,6 +129,23 @@ def _joined(text: str, offset: int) -> list[tuple[str, int]]:
     return out
 
 
+RUN_TOGETHER = re.compile(r"(?<=[委局办厅])(?=(?:市|区|县|省)(?!场|级|属|内|外)[\u4e00-\u9fa5]{2,})")
+
+
+def _run_together(parts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """市住房城乡建设管理委市重大办: two prefixed names printed without a separator."""
+    out = []
+    for p, at in parts:
+        cuts = [m.start() for m in RUN_TOGETHER.finditer(p)]
+        pieces = [p[a:b] for a, b in zip([0, *cuts], [*cuts, len(p)], strict=True)]
+        if len(pieces) > 1 and all(len(x) >= 4 and looks_like_agency(x) for x in pieces):
+            for x, a in zip(pieces, [0, *cuts], strict=True):
+                out.append((x, at + a))
+        else:
+            out.append((p, at))
+    return out
+
+
 def _agencies_in(seg: str, base: int) -> list[tuple[str, int, int, str | None]] | None:
     """The agency items of one segment (role phrase removed), or None if an item is not an agency."""
     items = []
@@ -153,7 +170,7 @@ def _agencies_in(seg: str, base: int) -> list[tuple[str, int, int, str | None]] 
         start = base + a + lead
         text = re.sub(r"^(?:由|请|以)", "", text)
         offset = start + (len(raw.strip()) - len(text))
-        for p, pstart in _joined(text, offset):
+        for p, pstart in _run_together(_joined(text, offset)):
             name, alias = p, None
             al = re.match(r"^(.+?)[（(]([^（）()]+)[)）]$", p)
             # 各街镇（园区）: a bracket inside a catch-all widens it, it names no other body
@@ -215,7 +232,7 @@ def _parse_clause(content: str, base: int, lead_rule: Span | None) -> list[Menti
     return _dedupe(out) if out else None
 
 
-ROLE_THEN_COMMA = re.compile(r"(?:牵头负责|牵头|负责|配合|参加|参与|协同|组织落实)(?=、)")
+ROLE_THEN_COMMA = re.compile(r"(?:牵头负责|牵头|负责|配合|参加|参与|协同|落实)(?=、)")
 
 
 def _role_split(body: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -267,8 +284,8 @@ def _parse_group(
             elif forced:
                 r = forced
             elif has_lead:
-                if role and role.startswith("牵头") and not seen_lead:
-                    r = "牵头"
+                if role and role.startswith("牵头"):
+                    r = "牵头"  # every agency marked 牵头 leads, also after another lead (co-leads)
                 elif seen_lead:
                     r, rule = "参加", "after_lead"
                 else:

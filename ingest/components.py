@@ -149,7 +149,7 @@ def make_responsibility(nlp: Language, name: str) -> Any:
         tasks: list[dict[str, Any]] = []
         assignments: list[dict[str, Any]] = []
         clause_spans: list[tuple[int, int]] = []
-        seen_mentions: set[tuple[str, str]] = set()
+        seen_mentions: set[tuple[str, str, str]] = set()
 
         task_heads = [h for h in heads if h.is_task]
         for h in task_heads:
@@ -174,9 +174,9 @@ def make_responsibility(nlp: Language, name: str) -> Any:
                         (alias, at, at + len(alias), m.text) for alias in re.split(r"[、，,]", m.alias) if alias.strip()
                     ]
                 for mention, start, end, alias in names:
-                    if (path, mention) in seen_mentions:
-                        continue  # an agency named twice for one task (repeated strings, source typos)
-                    seen_mentions.add((path, mention))
+                    if (path, mention, m.role) in seen_mentions:
+                        continue  # an agency named twice with one role for one task (repeated strings, typos)
+                    seen_mentions.add((path, mention, m.role))
                     ag = normalize_agency(mention, ctx, parent)
                     # the parent a following bare sub-unit joins: the last agency that is or has one
                     if ag.parent or ag.name in SUBUNIT_PARENTS:

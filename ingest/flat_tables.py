@@ -61,6 +61,11 @@ def _is_header_cell(s: str) -> bool:
     return 1 <= len(s) <= 10 and not re.search(r"[。，,；;：:]", s) and bool(HEADER_CELL.search(s))
 
 
+def _short_name(s: str) -> bool:
+    s = re.sub(r"\s+", "", s)
+    return 1 <= len(s) <= 14 and not re.search(r"[。，,；;：:、]", s) and not NUMBER_CELL.match(s)
+
+
 def _column_role(name: str) -> str:
     if "牵头" in name or "主办" in name or "主责" in name:
         return "牵头"
@@ -96,14 +101,21 @@ def find_flat_tables(text: str, lead_rule: tuple[int, int] | None = None) -> lis
     i = 0
     while i < len(pars):
         j = i
-        while j < len(pars) and "\t" not in text[pars[j][0] : pars[j][1]] and _is_header_cell(text[pars[j][0] : pars[j][1]]):
+        while j < len(pars) and "\t" not in text[pars[j][0] : pars[j][1]]:
+            cell = text[pars[j][0] : pars[j][1]]
+            # after a 序号 cell any short column name goes on the header (建设区域, 十四五装机计划（MW）)
+            numbered_run = j > i and re.match(r"\s*(?:序号|编号)\s*$", text[pars[i][0] : pars[i][1]])
+            if not (_is_header_cell(cell) or (numbered_run and _short_name(cell))):
+                break
             j += 1
         header = [re.sub(r"\s+", "", text[a:b]) for a, b in pars[i:j]]
         roles = [_column_role(h) for h in header if AGENCY_COLUMN.search(h)]
         if j - i >= 3 and roles:
             label = _annex_label(text, pars, i)
             numbered = bool(re.match(r"序号|编号", header[0]))
-            table, end = _read_rows(text, pars, j, roles, label, lead_rule, numbered)
+            first_agency = next(n for n, h in enumerate(header) if AGENCY_COLUMN.search(h))
+            text_first = first_agency > (1 if numbered else 0)  # task columns before the agency columns
+            table, end = _read_rows(text, pars, j, roles, label, lead_rule, numbered, text_first)
             if table.tasks:
                 table.start = pars[i][0]
                 out.append(table)
@@ -137,6 +149,7 @@ def _read_rows(
     label: str,
     lead_rule: tuple[int, int] | None,
     numbered: bool,
+    text_first: bool,
 ) -> tuple[FlatTable, int]:
     rows: list[_Row] = []
     row: _Row | None = None
@@ -154,6 +167,15 @@ def _read_rows(
             own = text[row.heads[-1][3] : row.heads[-1][4]]
             if len(par.strip()) <= 10 and not re.search(r"[。，,；;：:]$", own):
                 kind = "text"  # 5.实化运行消防 / 安全委员会: the heading cell goes on
+        if kind == "ag" and text_first and row is not None and not any(len(t) >= 12 for t, _ in row.texts):
+            kind = "text"  # 海绵城市 in a 任务类型 column: the agency columns come after the task's text
+        if kind == "ag" and len(par.strip()) <= 2 and row is not None and row.texts and len(row.texts[-1][0]) <= 8:
+            # 申通地铁 / 集团: a name cell broken over two paragraphs
+            prev, at = row.texts.pop()
+            row.cells.append((prev + par.strip(), at))
+            k += 1
+            end_par = k
+            continue
         if pending_cell is not None and kind in ("ag", "text") and len(par.strip()) <= 60:
             kind = "ag"  # 各街道、 + 相关委、办、局: one cell over two paragraphs
         if kind == "num" and int(par.strip()) == last_number + 1:
