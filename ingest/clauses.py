@@ -41,7 +41,7 @@ TRAILING_OTHERS = re.compile(rf"(?:等{OTHERS}|会同{OTHERS}|等)\s*$")
 # Roles outside the model (指导, 支持): their agencies are left out, the rest of the clause still counts.
 NOT_A_ROLE = ("指导", "支持")
 LABEL = re.compile(
-    r"(?P<label>牵头单位|牵头部门|牵头责任单位|责任单位|责任部门|主责单位|主办单位|实施单位|"
+    r"(?P<label>牵头单位|牵头部门|牵头责任单位|责任单位|责任部门|主责单位|实施单位|"
     r"配合单位|配合部门|参与单位|参加单位|协办单位|协同单位|协作单位|支撑单位|支持单位|牵头处室|配合处室|"
     r"责任处室|责任科室)\s*[:：]"
 )
@@ -75,6 +75,11 @@ AGENCY_END = re.compile(
     r"县级市|区|县|市|州|盟|旗|法院|检察院|党委|团委|工委|协会|联合会|银行|总队|支队|大队|研究会|科协|中央|"
     r"集团|公司|镇|乡|街道|园区|管委会|指挥部|领导小组|联席会议|工作组|专班|党校|学校|国企|医院|基金会)$"
 )
+GENERIC_BODIES = frozenset(
+    "单位 部门 机构 企业 公司 集团 中心 政府 个人 高校 学校 医院 银行 社区 街道 乡镇 镇 村 居委会 村委会 办公室 "
+    "委员会 管委会 本单位 用人单位 申请单位 建设单位 施工单位 设计单位 监理单位 责任单位 相关单位 有关单位 "
+    "主管部门 行业主管部门 相关部门 有关部门 职能部门 其他部门".split()
+)
 CATCH_ALL_TAIL = re.compile(
     r"^(?:县级市|县|区|市|自治区|直辖市|乡镇|街道|县(?:\(|（)市(?:[、,]区)?(?:\)|）))(?:人民政府|政府|党委)?$"
 )
@@ -96,8 +101,10 @@ def looks_like_agency(s: str) -> bool:
     s = re.sub(r"[（(][^（）()]*[)）]$", "", s)
     if len(s) < 2 or len(s) > 40:
         return False
-    if re.search(r"[。！？，,；;：:“”]", s) or re.search(r"由|的|是|将", s):
-        return False  # a preposition or a verb: a sentence, not a name
+    if re.search(r"[。！？，,；;：:“”]", s) or re.search(r"由|的|是|将|简称|\d", s):
+        return False  # a preposition, a verb or a figure: a sentence, not a name
+    if s in GENERIC_BODIES:
+        return False  # 单位, 部门: a word, not a body
     return bool(AGENCY_END.search(s)) or s.startswith("各")
 
 

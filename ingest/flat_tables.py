@@ -115,7 +115,7 @@ def find_flat_tables(text: str, lead_rule: tuple[int, int] | None = None) -> lis
             numbered = bool(re.match(r"序号|编号", header[0]))
             first_agency = next(n for n, h in enumerate(header) if AGENCY_COLUMN.search(h))
             text_first = first_agency > (1 if numbered else 0)  # task columns before the agency columns
-            table, end = _read_rows(text, pars, j, roles, label, lead_rule, numbered, text_first)
+            table, end = _read_rows(text, pars, j, roles, label, lead_rule, numbered, text_first, header)
             if table.tasks:
                 table.start = pars[i][0]
                 out.append(table)
@@ -150,6 +150,7 @@ def _read_rows(
     lead_rule: tuple[int, int] | None,
     numbered: bool,
     text_first: bool,
+    header: list[str],
 ) -> tuple[FlatTable, int]:
     rows: list[_Row] = []
     row: _Row | None = None
@@ -160,6 +161,11 @@ def _read_rows(
     while k < len(pars):
         a, b = pars[k]
         par = text[a:b]
+        ahead = [re.sub(r"\s+", "", text[x:y]) for x, y in pars[k : k + len(header)]]
+        if ahead == header:
+            k += len(header)  # the header printed again on the next page: the same table goes on
+            end_par = k
+            continue
         if ANNEX.match(par) or ("\t" in par) or (_is_header_cell(par) and AGENCY_COLUMN.search(par)):
             break
         kind = _kind(par)

@@ -55,9 +55,17 @@ class _Group:
     strings: list[tuple[str, int, list[Mention]]] = field(default_factory=list)
 
 
+AGENCY_HEADER = re.compile(r"(?:牵头|配合|参与|协办|协同|支撑|责任|主责|主办|承办)(?:单位|部门|处室|科室)|负责(?:单位|部门)")
+
+
 def _is_header(cells: list[str]) -> bool:
     joined = [re.sub(r"\s+", "", c) for c in cells if c.strip()]
-    return bool(joined) and all(HEADER_WORDS.fullmatch(c) or c in ("", "备注") for c in joined)
+    if not joined:
+        return False
+    if all(HEADER_WORDS.fullmatch(c) or c in ("", "备注") for c in joined):
+        return True
+    # 序号 | 改革举措 | 主要内容 | 指导部门 | 推广范围: short column names, none a sentence
+    return all(len(c) <= 12 and not re.search(r"[。，,；;：:]", c) for c in joined) and len(joined) >= 3
 
 
 def _role_strings(
@@ -80,8 +88,10 @@ def _role_strings(
         for m in ms:
             if forced:
                 m.role, m.rule, m.lead_rule = forced, "column", None
-            elif m.rule in ("role_word", "bare_list", "label"):
+            elif m.rule in ("role_word", "label"):
                 m.rule = "cell"
+            elif m.rule == "bare_list":
+                m.rule = "cell_list"  # agencies with no role word: 负责 by default
         out.append((part.strip(), base + idx, ms))
     return out or None
 
@@ -99,6 +109,9 @@ def parse_tables(text: str, lead_rule_at: tuple[int, int] | None = None) -> list
     events: list[tuple[str, object]] = []
     column_roles: dict[int, str] = {}
     n_columns = 0
+    # a cell listing agencies with no role word is a responsibility string only in a table whose header
+    # names an agency column (责任部门, 牵头单位); elsewhere (指标 | 指导部门 …) it is just a cell
+    agency_table = True
     pos = 0
     for line in text.split("\n"):
         base = pos
@@ -109,6 +122,7 @@ def parse_tables(text: str, lead_rule_at: tuple[int, int] | None = None) -> list
         if _is_header([c for c, _ in cells]):
             n_columns = len(cells)
             column_roles = {}
+            agency_table = any(AGENCY_HEADER.search(re.sub(r"\s+", "", c)) for c, _ in cells)
             for i, (c, _) in enumerate(cells):
                 c = re.sub(r"\s+", "", c)
                 if "牵头" in c:
@@ -123,6 +137,8 @@ def parse_tables(text: str, lead_rule_at: tuple[int, int] | None = None) -> list
             lead = lead_rule_at if lead_rule_at is not None and cstart >= lead_rule_at[0] else None
             forced = column_roles.get(i) if len(cells) == n_columns else None
             strings = _role_strings(cell, cstart, lead, forced)
+            if strings is not None and not agency_table and not forced:
+                strings = [x for x in strings if any(m.rule != "cell_list" for m in x[2])] or None
             if strings is not None:
                 if forced:
                     row_unit += strings  # a row's 牵头 and 配合 columns are one responsibility unit
