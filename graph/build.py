@@ -75,7 +75,21 @@ def record_to_graph(record: DocumentRecord) -> DocumentGraph:
     for issuer in record.issuer:
         ag = normalize_agency(issuer, ctx)
         a = node("Agency", ag.name, name=ag.name, level=ag.level, region=ag.region, parent=ag.parent)
-        rels.append(Rel("发布", a, me, {**prov(evidence=f"发文机关: {issuer}"), "role": "发布", "mention": issuer}))
+        rels.append(
+            Rel(
+                "发布",
+                a,
+                me,
+                {
+                    **prov(evidence=f"发文机关: {issuer}"),
+                    "role": "发布",
+                    "mention": issuer,
+                    "rule": "header.issuer",
+                    "lead_rule_start": -1,
+                    "lead_rule_end": -1,
+                },
+            )
+        )
         _agency_parent(ag.name, ag.parent, ag.region, node, rels, region)
 
     for c in record.citations:
@@ -121,7 +135,14 @@ def record_to_graph(record: DocumentRecord) -> DocumentGraph:
                 a.role,
                 ag,
                 task,
-                {**prov(a.start, a.end, a.evidence), "role": a.role, "mention": a.agency_mention},
+                {
+                    **prov(a.start, a.end, a.evidence),
+                    "role": a.role,
+                    "mention": a.agency_mention,
+                    "rule": a.rule,
+                    "lead_rule_start": a.lead_rule[0] if a.lead_rule else -1,
+                    "lead_rule_end": a.lead_rule[1] if a.lead_rule else -1,
+                },
             )
         )
         _agency_parent(a.agency, a.agency_parent, a.agency_region, node, rels, region)

@@ -15,7 +15,7 @@ import ladybug
 from policykg.errors import PolicyKGError, QueryError
 
 from .dialect import for_ladybug, plain
-from .schema import ladybug_schema
+from .schema import ladybug_add_columns, ladybug_columns, ladybug_schema
 from .store import GraphStore, QueryResult
 from .writes import Statement
 
@@ -48,6 +48,14 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             for stmt in ladybug_schema():
                 self._conn.execute(stmt)
+            # a store made by an earlier version lacks the columns added since: add them in place
+            for table, columns in ladybug_columns().items():
+                info = self._conn.execute(f"CALL table_info('{table}') RETURN *")
+                have = set()
+                while info.has_next():
+                    have.add(info.get_next()[1])
+                for stmt in ladybug_add_columns(table, columns, have):
+                    self._conn.execute(stmt)
 
     def _run_transaction(self, statements: list[Statement]) -> list[QueryResult]:
         out = []

@@ -97,9 +97,17 @@ REL_ENDPOINTS: dict[str, list[tuple[str, str]]] = {
 
 # Role relationships also keep the verbatim mention (the alias) and the role as a property, because
 # `type(r)` is not portable Cypher (ladybug spells it label(r)).
+# They also say why the role is what it is: `rule` (how it was read: bracket.lead_rule, line.label,
+# table.column …) and the span of the lead rule applied (列第一位者为牵头单位), -1 when none was.
+ROLE_PROPERTIES = {
+    "role": "STRING",
+    "mention": "STRING",
+    "rule": "STRING",
+    "lead_rule_start": "INT64",
+    "lead_rule_end": "INT64",
+}
 REL_PROPERTIES: dict[str, dict[str, str]] = {
-    t: {**PROVENANCE, **({"role": "STRING", "mention": "STRING"} if t in ROLE_TYPES or t == "发布" else {})}
-    for t in REL_ENDPOINTS
+    t: {**PROVENANCE, **(ROLE_PROPERTIES if t in ROLE_TYPES or t == "发布" else {})} for t in REL_ENDPOINTS
 }
 
 

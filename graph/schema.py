@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .model import NODE_PROPERTIES, REL_ENDPOINTS, REL_PROPERTIES
 
-__all__ = ["ladybug_schema", "neo4j_schema"]
+__all__ = ["ladybug_add_columns", "ladybug_columns", "ladybug_schema", "neo4j_schema"]
 
 
 def _q(name: str) -> str:
@@ -26,6 +26,26 @@ def ladybug_schema() -> list[str]:
         cols = ", ".join(f"{_q(p)} {t}" for p, t in REL_PROPERTIES[rtype].items())
         stmts.append(f"CREATE REL TABLE IF NOT EXISTS {_q(rtype)}({pairs}, {cols})")
     return stmts
+
+
+DEFAULTS = {"STRING": "''", "INT64": "-1", "DOUBLE": "0", "BOOLEAN": "false"}
+
+
+def ladybug_columns() -> dict[str, dict[str, str]]:
+    """Every table's columns (name → type), node and relationship tables alike."""
+    cols = {label: dict(props) for label, props in NODE_PROPERTIES.items()}
+    cols.update({rtype: dict(REL_PROPERTIES[rtype]) for rtype in REL_ENDPOINTS})
+    return cols
+
+
+def ladybug_add_columns(table: str, columns: dict[str, str], have: set[str]) -> list[str]:
+    """ALTER statements adding the columns a table made by an earlier version lacks."""
+    return [
+        f"ALTER TABLE {_q(table)} ADD IF NOT EXISTS {_q(p)} {t}"
+        + (f" DEFAULT {DEFAULTS[t]}" if t in DEFAULTS else "")
+        for p, t in columns.items()
+        if p not in have
+    ]
 
 
 def neo4j_schema() -> list[str]:

@@ -103,9 +103,23 @@ def looks_like_agency(s: str) -> bool:
         return False
     if re.search(r"[。！？，,；;：:“”]", s) or re.search(r"由|的|是|将|简称|\d", s):
         return False  # a preposition, a verb or a figure: a sentence, not a name
-    if s in GENERIC_BODIES:
-        return False  # 单位, 部门: a word, not a body
+    if s in GENERIC_BODIES or s[0] in "（(【[":
+        return False  # 单位, 部门: a word, not a body; （一）…: a heading
+    if len(s) > LONG_NAME and not s.startswith(LONG_NAME_STARTS) and not _starts_with_place(s):
+        return False  # 实施过程中如有问题请及时反馈自治区发展改革委: a sentence ending in a name
     return bool(AGENCY_END.search(s)) or s.startswith("各")
+
+
+LONG_NAME = 20
+# names longer than LONG_NAME start with their place or a national marker (中国留学人员广州科技交流会…)
+LONG_NAME_STARTS = ("中国", "中华", "中共", "中央", "国家", "国务院", "全国", "共青团", "最高", "北京", "各")
+
+
+def _starts_with_place(s: str) -> bool:
+    from .gazetteer import gazetteer
+
+    g = gazetteer()
+    return any(g.resolve(s[:n]) is not None for n in (2, 3, 4) if len(s) > n)
 
 
 def _split_top(s: str, seps: str) -> list[tuple[int, int]]:

@@ -57,21 +57,32 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSON lines here (default: stdout).")
 @click.option("--text/--no-text", default=False, help="Include each document's clean text.")
-def extract(paths: tuple[str, ...], output: str | None, text: bool) -> None:
+@click.option("--report", "report", is_flag=True, help="Print what was not understood (no gold needed).")
+@click.option("--report-json", type=click.Path(dir_okay=False), help="Write that report as JSON here.")
+def extract(paths: tuple[str, ...], output: str | None, text: bool, report: bool, report_json: str | None) -> None:
     """Extract facts from documents (files or folders) as JSON lines in the gold format.
 
-    Example: policykg extract samples/ -o out.jsonl
+    With --report, also list per document what extraction did not understand: clause-like spans naming
+    agencies that gave no assignment, agency mentions the registry could not name, assignments outside
+    any task, and how many duty sentences are narrative.
+
+    Example: policykg extract samples/ -o out.jsonl --report
     """
     from policykg.ingest import extract_many
+    from policykg.ingest.report import document_report
 
+    reports: list[dict[str, Any]] = []
+    want_report = report or bool(report_json)
     failed = 0
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
-        for _path, rec in extract_many(list(paths), keep_text=text):
+        for _path, rec in extract_many(list(paths), keep_text=text or want_report):
             if isinstance(rec, DocumentError):
                 failed += 1
                 click.echo(f"error: {rec}", err=True)
                 continue
+            if want_report:
+                reports.append(document_report(rec.model_dump()))
             out.write(
                 json.dumps(
                     rec.model_dump(exclude_none=False, exclude={"clean_text"} if not text else set()),
@@ -82,8 +93,43 @@ def extract(paths: tuple[str, ...], output: str | None, text: bool) -> None:
     finally:
         if output:
             out.close()
+    if want_report:
+        _print_report(reports, report_json)
     if failed:
         raise SystemExit(1)
+
+
+def _print_report(reports: list[dict[str, Any]], path: str | None) -> None:
+    from policykg.ingest.report import summarise
+
+    totals = summarise(reports)
+    if path:
+        Path(path).write_text(
+            json.dumps({"totals": totals, "documents": reports}, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    for r in reports:
+        if r["unread_clauses"] or r["unread_lists"] or r["unresolved_agencies"] or r["orphan_assignments"]:
+            click.echo(
+                f"{r['doc']}: {r['assignments']} assignments, {len(r['unread_clauses'])} unread clauses, "
+                f"{len(r['unread_lists'])} unread agency lists, "
+                f"{sum(r['unresolved_agencies'].values())} unresolved mentions, {r['narrative_duties']} narrative duties",
+                err=True,
+            )
+            for u in r["unread_clauses"][:5]:
+                click.echo(f"    unread ({u['reason']}) @{u['start']}: {u['text'][:80]}", err=True)
+            for u in r["unread_lists"][:3]:
+                click.echo(f"    unread list @{u['start']}: {u['text'][:80]}", err=True)
+    click.echo(
+        "report: {documents} documents, {assignments} assignments, {tasks} tasks; {unread_clauses} unread clauses"
+        " ({unread_clauses_in_tasks} inside tasks, in {documents_with_unread_clauses} documents); {unread_lists} unread"
+        " agency lists (in {documents_with_unread_lists} documents); {unresolved_mentions}"
+        " mentions outside the registry ({unresolved_distinct} distinct); {orphan_assignments} assignments outside"
+        " any task; {narrative_duties} narrative duty sentences".format(**totals),
+        err=True,
+    )
+    if totals["unresolved_top"]:
+        top = ", ".join(f"{k} ×{v}" for k, v in list(totals["unresolved_top"].items())[:10])
+        click.echo(f"report: most frequent unresolved mentions: {top}", err=True)
 
 
 @cli.command("eval")

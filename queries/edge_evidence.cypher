@@ -3,9 +3,10 @@
 // description: The evidence of an agency's responsibility edges (document, character span, sentence), optionally for one task path.
 // param agency: string = 山东省知识产权局
 // param path: string ?=
-// returns: role, policy, task_path, doc, char_start, char_end, mention, evidence
+// returns: role, policy, task_path, doc, char_start, char_end, mention, evidence, rule, lead_rule_start, lead_rule_end
 MATCH (a:Agency)-[r:`牵头`|`参加`|`负责`]->(t:Task)
 WHERE (a.key = $agency OR $agency IN a.aliases) AND ($path = '' OR t.path = $path)
 RETURN r.role AS role, t.policy AS policy, t.path AS task_path, r.doc AS doc, r.char_start AS char_start, r.char_end AS char_end,
-       r.mention AS mention, r.evidence AS evidence
+       r.mention AS mention, r.evidence AS evidence, r.rule AS rule, r.lead_rule_start AS lead_rule_start,
+       r.lead_rule_end AS lead_rule_end
 ORDER BY policy, task_path, char_start
