@@ -109,6 +109,9 @@ def find_flat_tables(text: str, lead_rule: tuple[int, int] | None = None) -> lis
                 break
             j += 1
         header = [re.sub(r"\s+", "", text[a:b]) for a, b in pars[i:j]]
+        first = next((n for n, h in enumerate(header) if h in ("序号", "编号")), 0)
+        if first:  # a caption before the column names (工作任务清单) is not a column
+            i, header = i + first, header[first:]
         roles = [_column_role(h) for h in header if AGENCY_COLUMN.search(h)]
         if j - i >= 3 and roles:
             label = _annex_label(text, pars, i)
