@@ -25,7 +25,7 @@ from .spans import contained
 
 __all__ = ["document_report", "summarise"]
 
-ROLE_IN_CLAUSE = re.compile(ROLE_WORDS + r"|单位|部门")
+ROLE_IN_CLAUSE = re.compile(ROLE_WORDS + r"|(?:责任|牵头|配合|主责|参与)(?:单位|部门)")
 NARRATIVE = re.compile(
     r"(?:由)?(?P<who>[\u4e00-\u9fa5]{2,20}?(?:局|厅|委|办|部|院|署|中心|政府|集团|公司))"
     r"(?:要|负责|牵头|会同|配合|组织|按职责)"
@@ -34,8 +34,9 @@ MAX_EXAMPLES = 20
 
 
 def _names_agency(content: str) -> bool:
-    pieces = [content[a:b] for a, b in _split_top(content, "、，,；;：:")]
-    return any(looks_like_agency(re.sub(r"(?:牵头|负责|参加|配合|参与|落实|等)+$", "", p.strip())) for p in pieces)
+    """Whether a piece of the span starts with something named like a body (市科技局为主 → 市科技局)."""
+    pieces = [content[a:b].strip() for a, b in _split_top(content, "、，,；;：:")]
+    return any(looks_like_agency(p[:n]) for p in pieces for n in range(min(len(p), 20), 2, -1))
 
 
 def document_report(record: dict[str, Any]) -> dict[str, Any]:
