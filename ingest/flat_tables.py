@@ -264,7 +264,8 @@ def _tasks(
             if path not in by_path and row.texts:
                 body, start = max(row.texts, key=lambda t: len(t[0]))
                 if named and len(row.texts) >= 2:
-                    names = [t for t, _ in row.texts if len(t) <= 12 and t is not body]
+                    # the short cells before the task's text name it (海绵城市 / 建设管理); later ones are other columns
+                    names = [t for t, at in row.texts if len(t) <= 12 and at < start]
                     title = re.sub(r"\s+", "", "".join(names)) or _first_clause(body)
                 else:
                     title = _first_clause(body)
@@ -302,7 +303,7 @@ def _cell_roles(roles: list[str], n: int) -> list[str]:
 
 
 def _first_clause(s: str) -> str:
-    first = re.split(r"[，,。]", s.strip(), maxsplit=1)[0]
+    first = re.split(r"[，,。]", s.strip().lstrip("*＊※"), maxsplit=1)[0]
     return re.sub(r"\s+", "", first).rstrip("：:；;")
 
 

@@ -140,6 +140,7 @@ def _norm_label(title: str) -> str:
     return re.sub(r"[\s。：:，,、]", "", title)
 
 
+ANNEX_LIST = re.compile(r"^\s*(?:附件|附表)\s*[：:]")
 DIGIT_TITLE = re.compile(r"^\s*(\d{1,2})[.．](?=\d)")
 
 
@@ -165,12 +166,20 @@ def find_headings(text: str, start: int = 0, excluded: list[tuple[int, int]] | N
     labels = set(data["labels"])
     heads: list[Heading] = []
     stack: list[Heading] = []
+    in_annex_list = False
     for a, b in paragraphs(text):
         if b <= start:
             continue
         par = text[a:b]
         if "\t" in par or any(x <= a < y for x, y in skip):
             continue  # table rows are read by ingest/tables.py and ingest/flat_tables.py
+        if ANNEX_LIST.match(par):
+            in_annex_list = True  # 附件：1.任务分工表 2.…: the titles of the annexes, not tasks
+            continue
+        if in_annex_list:
+            if _marker(par) and len(par) <= 60 and "。" not in par:
+                continue
+            in_annex_list = False
         mk = _marker(par) or _numbered_after(par, stack)
         if not mk:
             continue
