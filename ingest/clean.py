@@ -72,21 +72,25 @@ def clean(raw: str) -> CleanText:
         body = raw_line.rstrip("\r\n")
         if FOOTER.search(body):
             break  # everything after a web footer is the page's chrome, not the document
-        chars: list[str] = []
+        # runs of characters between tags, copied whole with their offsets (no per-character loop)
+        pieces: list[str] = []
         offs = array("i")
         last = 0
-        for m in TAG.finditer(body):
-            for i in range(last, m.start()):
-                chars.append(body[i])
-                offs.append(start + i)
-            if m.group(0).lower().startswith(("<p", "</p", "<br", "<div", "</div")) and chars and chars[-1] != " ":
-                chars.append(" ")  # a block tag separated two items
-                offs.append(start + m.start())
-            last = m.end()
-        for i in range(last, len(body)):
-            chars.append(body[i])
-            offs.append(start + i)
-        text = "".join(chars).replace("\u3000", " ").replace("\xa0", " ")
+        if "<" in body:
+            last_char = ""
+            for m in TAG.finditer(body):
+                run = body[last : m.start()]
+                pieces.append(run)
+                offs.extend(range(start + last, start + m.start()))
+                last_char = run[-1] if run else last_char
+                if m.group(0).lower().startswith(("<p", "</p", "<br", "<div", "</div")) and offs and last_char != " ":
+                    pieces.append(" ")  # a block tag separated two items
+                    offs.append(start + m.start())
+                    last_char = " "
+                last = m.end()
+        pieces.append(body[last:])
+        offs.extend(range(start + last, start + len(body)))
+        text = "".join(pieces).replace("\u3000", " ").replace("\xa0", " ")
         # strip, keeping offsets aligned
         lead = len(text) - len(text.lstrip(" "))
         trail = len(text.rstrip(" \t")) if "\t" not in text.strip(" ") else len(text.rstrip(" "))

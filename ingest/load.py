@@ -35,6 +35,9 @@ class LoadedDocument:
     meta: dict[str, str] = field(default_factory=dict)
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def detect_format(data: bytes, name: str = "") -> str:
     head = data[:2048]
     if head.startswith(b"%PDF"):
@@ -155,7 +158,7 @@ def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocumen
         raise
     except Exception as e:  # every library's own error becomes one message about this file
         raise DocumentError(where, f"cannot read as a document: {e}") from e
-    if not text.strip() or sum(1 for c in text if "\u4e00" <= c <= "\u9fff") < 10:
+    if not text.strip() or len(CJK.findall(text, 0, 20_000)) < 10 and len(CJK.findall(text)) < 10:
         raise DocumentError(where, f"no Chinese text found in this {fmt} file (a scanned PDF needs OCR first)")
     return LoadedDocument(path=where, name=name, format=fmt, text=text, raw_bytes=data, encoding=encoding, meta=meta)
 

@@ -29,16 +29,27 @@ def contained(intervals: Sequence[tuple[int, int]]) -> Callable[[int, int], bool
 
 def innermost(spans: Sequence[tuple[int, int]]) -> Callable[[int], int | None]:
     """For nested spans (sections and their sub-sections): the index of the innermost one holding a
-    position, i.e. the latest-starting span that still holds it, or None."""
+    position, i.e. the latest-starting span that still holds it, or None.
+
+    From the latest span starting at or before the position, a span that ends too early hands over to
+    its parent (the latest earlier span holding its start): siblings in between cannot hold the
+    position, so a lookup climbs the nesting instead of scanning back over every earlier span.
+    """
     order = sorted(range(len(spans)), key=lambda i: spans[i][0])
     starts = [spans[i][0] for i in order]
+    ends = [spans[i][1] for i in order]
+    parent: list[int] = []
+    stack: list[int] = []
+    for k, start in enumerate(starts):
+        while stack and ends[stack[-1]] <= start:
+            stack.pop()
+        parent.append(stack[-1] if stack else -1)
+        stack.append(k)
 
     def find(pos: int) -> int | None:
         k = bisect_right(starts, pos) - 1
-        while k >= 0:
-            if pos < spans[order[k]][1]:
-                return order[k]
-            k -= 1
-        return None
+        while k >= 0 and ends[k] <= pos:
+            k = parent[k]
+        return order[k] if k >= 0 else None
 
     return find
