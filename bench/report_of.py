@@ -24,7 +24,9 @@ def main() -> None:
     reports = [document_report(r) for r in records]
     totals = summarise(reports)
     if args.json:
-        args.json.write_text(json.dumps({"totals": totals, "documents": reports}, ensure_ascii=False, indent=1), "utf-8")
+        args.json.write_text(
+            json.dumps({"totals": totals, "documents": reports}, ensure_ascii=False, indent=1), "utf-8"
+        )
     print(json.dumps({k: v for k, v in totals.items() if k != "unresolved_top"}, ensure_ascii=False))
     print("unresolved:", ", ".join(f"{k} ×{v}" for k, v in list(totals["unresolved_top"].items())[:10]))
 

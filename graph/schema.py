@@ -41,8 +41,7 @@ def ladybug_columns() -> dict[str, dict[str, str]]:
 def ladybug_add_columns(table: str, columns: dict[str, str], have: set[str]) -> list[str]:
     """ALTER statements adding the columns a table made by an earlier version lacks."""
     return [
-        f"ALTER TABLE {_q(table)} ADD IF NOT EXISTS {_q(p)} {t}"
-        + (f" DEFAULT {DEFAULTS[t]}" if t in DEFAULTS else "")
+        f"ALTER TABLE {_q(table)} ADD IF NOT EXISTS {_q(p)} {t}" + (f" DEFAULT {DEFAULTS[t]}" if t in DEFAULTS else "")
         for p, t in columns.items()
         if p not in have
     ]

@@ -28,6 +28,7 @@ MEMBERS = re.compile(r"(?:成员单位|各成员单位|成员)$")
 class AgencyContext:
     region: str | None  # the document's region (display name)
     pre2018: bool = False
+    issuer: str | None = None  # the one issuing body, whose divisions a 牵头处室 column names bare
 
     @property
     def national(self) -> bool:
@@ -92,6 +93,13 @@ def _region_for_prefix(prefix: str, ctx: AgencyContext) -> str | None:
     return None
 
 
+def _override(rest: str, ctx: AgencyContext) -> str | None:
+    """A name that differs in the document's province-level region (上海市国有资产监督管理委员会)."""
+    province = gazetteer().province_of(ctx.region) if ctx.region else None
+    table = _data().get("region_overrides", {}).get(province or "", {})
+    return table.get(rest)
+
+
 def _template(value: Any, prefix: str, ctx: AgencyContext, region: str) -> str | None:
     if isinstance(value, str):
         return value
@@ -109,7 +117,9 @@ def _central(m: str, ctx: AgencyContext) -> str | None:
         return None
     full = central[m]
     # 统计局, 海洋局 in a local text are the local bureaus; 公安部, 税务总局, 审计署 exist only centrally
-    unambiguous = m.startswith(CENTRAL_MARKERS) or full.endswith(("部", "总局", "署")) or full.startswith(("国务院", "中共中央"))
+    unambiguous = (
+        m.startswith(CENTRAL_MARKERS) or full.endswith(("部", "总局", "署")) or full.startswith(("国务院", "中共中央"))
+    )
     if ctx.national or unambiguous or full == m:
         return full
     return None
@@ -137,6 +147,10 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
     if central:
         return Agency(central, "中央", NATION, None, "central")
 
+    division = _division(m, ctx)
+    if division is not None:
+        return division
+
     for pattern, template in data["branches"].items():
         if pattern.startswith("_"):
             continue
@@ -146,7 +160,9 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
             if place is None and not template.startswith("中国人民银行"):
                 continue  # 省地方金融监管局 is a local bureau, not a branch in a place called 省地方
             name = template.replace("{1}", hit.group(1))
-            return Agency(name, _level_of(place.name) if place else "未知", place.name if place else None, None, "branch")
+            return Agency(
+                name, _level_of(place.name) if place else "未知", place.name if place else None, None, "branch"
+            )
 
     if ctx.region and not ctx.national:
         place = g.places.get(ctx.region)
@@ -179,6 +195,11 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
         region = _region_for_prefix(prefix, ctx)
         if region is not None:
             rest = m[len(prefix[0]) :]  # keep 委 of 省委: 委宣传部 is a local_prefixed key
+            override = _override(rest, ctx)
+            if override:
+                return Agency(override.replace("{P}", region), _level_of(region), region, None, "local")
+            if rest.startswith("属"):  # 区属国企: the district's own enterprises
+                return Agency(region + prefix[0] + expand_terms(rest), _level_of(region), region, None, "catch_all")
             local = data["local_prefixed"]
             for key in sorted((k for k in local if not k.startswith("_")), key=len, reverse=True):
                 if rest == key:
@@ -212,7 +233,9 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
         if place is not None and place.level != "区域":
             rest = m[n:]
             if rest.startswith("委") and not rest.startswith("委员会"):
-                return Agency(f"中共{m[:n]}{expand_terms(rest)}", _level_of(place.name), place.name, None, "region_name")
+                return Agency(
+                    f"中共{m[:n]}{expand_terms(rest)}", _level_of(place.name), place.name, None, "region_name"
+                )
             return Agency(m[:n] + expand_terms(rest), _level_of(place.name), place.name, None, "region_name")
 
     if m in data["central"]:
@@ -225,6 +248,23 @@ def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None
     if m.endswith("政府") and not m.endswith("人民政府"):
         return Agency(m[: -len("政府")] + "人民政府", "未知", None, None, "pattern")
     return Agency(expand_terms(m), "未知", None)
+
+
+DIVISION = re.compile(r"^[\u4e00-\u9fa5]{2,10}(?:司|处|科|室)$")
+NOT_DEPARTMENT = re.compile(r"(?:人民政府|政府|国务院|办公厅|办公室)$")
+
+
+def _division(m: str, ctx: AgencyContext) -> Agency | None:
+    """规划司 / 综合处 in a document one department issued: a division of that department. Its own
+    registry entry (国家发展和改革委员会 → 发展战略和规划司) names it in full."""
+    issuer = ctx.issuer
+    if issuer is None or NOT_DEPARTMENT.search(issuer) or not DIVISION.match(m) or PREFIX.match(m):
+        return None
+    if gazetteer().resolve(m[:2]) is not None:
+        return None  # 青岛海关缉私处: a body of a place, named with it
+    subs = _data()["subunits"].get(issuer, {})
+    region = ctx.region if ctx.region and not ctx.national else NATION
+    return Agency(issuer + subs.get(m, m), _level_of(region), region, issuer, "subunit")
 
 
 TOWN = re.compile(r"^[\u4e00-\u9fa5]{2,5}(?:镇|乡|街道)$")

@@ -19,8 +19,8 @@ from .spans import contained
 
 __all__ = [
     "LEAD_RULE",
-    "document_lead_rule",
     "Mention",
+    "document_lead_rule",
     "find_bracket_clauses",
     "find_label_clauses",
     "looks_like_agency",
@@ -41,10 +41,11 @@ TRAILING_OTHERS = re.compile(rf"(?:等{OTHERS}|会同{OTHERS}|等)\s*$")
 # Roles outside the model (指导, 支持): their agencies are left out, the rest of the clause still counts.
 NOT_A_ROLE = ("指导", "支持")
 LABEL = re.compile(
-    r"(?P<label>牵头单位|牵头部门|牵头责任单位|责任单位|责任部门|主责单位|实施单位|"
+    r"(?P<label>牵头单位|牵头部门|牵头责任单位|责任单位|责任部门|负责单位|负责部门|主责单位|实施单位|"
     r"配合单位|配合部门|参与单位|参加单位|协办单位|协同单位|协作单位|支撑单位|支持单位|牵头处室|配合处室|"
     r"责任处室|责任科室)\s*[:：]"
 )
+OTHER_LABEL = re.compile(r"\s*[\u4e00-\u9fa5]{2,6}\s*[:：]")
 LABEL_ROLE = {
     "牵头单位": "牵头",
     "牵头部门": "牵头",
@@ -76,9 +77,47 @@ AGENCY_END = re.compile(
     r"集团|公司|镇|乡|街道|园区|管委会|指挥部|领导小组|联席会议|工作组|专班|党校|学校|国企|医院|基金会|机关)$"
 )
 GENERIC_BODIES = frozenset(
-    "单位 部门 机构 企业 公司 集团 中心 政府 个人 高校 学校 医院 银行 社区 街道 乡镇 镇 村 居委会 村委会 办公室 "
-    "委员会 管委会 本单位 用人单位 申请单位 建设单位 施工单位 设计单位 监理单位 责任单位 相关单位 有关单位 "
-    "主管部门 行业主管部门 相关部门 有关部门 职能部门 其他部门".split()
+    [
+        "单位",
+        "部门",
+        "机构",
+        "企业",
+        "公司",
+        "集团",
+        "中心",
+        "政府",
+        "个人",
+        "高校",
+        "学校",
+        "医院",
+        "银行",
+        "社区",
+        "街道",
+        "乡镇",
+        "镇",
+        "村",
+        "居委会",
+        "村委会",
+        "办公室",
+        "委员会",
+        "管委会",
+        "本单位",
+        "用人单位",
+        "申请单位",
+        "建设单位",
+        "施工单位",
+        "设计单位",
+        "监理单位",
+        "责任单位",
+        "相关单位",
+        "有关单位",
+        "主管部门",
+        "行业主管部门",
+        "相关部门",
+        "有关部门",
+        "职能部门",
+        "其他部门",
+    ]
 )
 CATCH_ALL_TAIL = re.compile(
     r"^(?:县级市|县|区|市|自治区|直辖市|乡镇|街道|县(?:\(|（)市(?:[、,]区)?(?:\)|）))(?:人民政府|政府|党委)?$"
@@ -195,7 +234,12 @@ def _agencies_in(seg: str, base: int) -> list[tuple[str, int, int, str | None]] 
             name, alias = p, None
             al = re.match(r"^(.+?)[（(]([^（）()]+)[)）]$", p)
             # 各街镇（园区）: a bracket inside a catch-all widens it, it names no other body
-            if al and not p.startswith("各") and looks_like_agency(al.group(2)) and not CATCH_ALL_TAIL.match(al.group(2)):
+            if (
+                al
+                and not p.startswith("各")
+                and looks_like_agency(al.group(2))
+                and not CATCH_ALL_TAIL.match(al.group(2))
+            ):
                 name, alias = al.group(1), al.group(2)
             name = re.sub(r"等$", "", name)
             if not looks_like_agency(name):
@@ -233,9 +277,10 @@ def _parse_clause(content: str, base: int, lead_rule: Span | None) -> list[Menti
             end = labelled[i + 1].start() if i + 1 < len(labelled) else len(content)
             body = content[lab.end() : end].rstrip(" ；;，,。.")
             role_of_label = LABEL_ROLE.get(lab.group("label"))
-            # （责任单位：A、B等；各区政府）: groups split by ； are judged alone, under the same label
+            # （责任单位：A、B等；各区政府）: groups split by ； are judged alone, under the same label;
+            # （负责部门：A；适用范围：全市）: a group under another label (范围, 时限) names no body
             for a, b in _split_top(body, "；;"):
-                if not body[a:b].strip(" 。.，,"):
+                if not body[a:b].strip(" 。.，,") or OTHER_LABEL.match(body[a:b]):
                     continue
                 res = _parse_group(body[a:b], base + lab.end() + a, lead_rule, role_of_label, "label")
                 if res is None:
@@ -268,9 +313,7 @@ def _role_split(body: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int
     return out
 
 
-def _parse_group(
-    body: str, base: int, lead_rule: Span | None, forced: str | None, how: str
-) -> list[Mention] | None:
+def _parse_group(body: str, base: int, lead_rule: Span | None, forced: str | None, how: str) -> list[Mention] | None:
     """One group of a clause (no ；): its agencies with roles and the rule that gave each role."""
     segs = []
     for a, b in _role_split(body, _split_top(body, "，,。.")):

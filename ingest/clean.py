@@ -144,7 +144,9 @@ def clean(raw: str) -> CleanText:
 
 
 # A numbered item run into the previous sentence: "…意见。1.对来莆田…" / "…。（二）…" in one-line web text.
-RUN_IN = re.compile(r"(?<=[。；;])\s*(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、](?!\d)))")
+RUN_IN = re.compile(
+    r"(?<=[。；;])\s*(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、](?!\d)))"
+)
 RUN_IN_MIN = 200  # only long lines: a short line with "。1." is a sentence, not a flattened document
 
 
@@ -182,7 +184,9 @@ TABLE_START = re.compile(r"^\s*(?:序号|编号|附件|附表)")
 
 
 # A site's chrome after the document: link lists, copyright and registration lines.
-SITE_CHROME = re.compile(r"^\s*(?:相关链接|友情链接|关联文件|相关文件|网站地图)\s*$|版权所有|ICP备|网站标识码|公网安备|技术支持\s*[:：]")
+SITE_CHROME = re.compile(
+    r"^\s*(?:相关链接|友情链接|关联文件|相关文件|网站地图)\s*$|版权所有|ICP备|网站标识码|公网安备|技术支持\s*[:：]"
+)
 CHROME_FROM = 0.5  # only in the second half of the page: a heading 相关文件 near the top is the document's
 
 
@@ -201,7 +205,7 @@ def _in_fragments(lines: list[tuple[str, array]], i: int) -> bool:
     """A bare number between pieces of a broken token (〔2025〕 / 661 / 号, 2025年 / 5 / 月) is text."""
     before = next((t for t, _ in reversed(lines[:i]) if t), "").strip()
     after = next((t for t, _ in lines[i + 1 :] if t), "").strip()
-    return bool(before) and before[-1] in "〔〕（）年月" or bool(after) and after[0] in "号年月日%〕"
+    return (bool(before) and before[-1] in "〔〕（）年月") or (bool(after) and after[0] in "号年月日%〕")
 
 
 def _fragments(a: str, b: str) -> bool:

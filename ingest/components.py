@@ -26,9 +26,9 @@ from spacy.vocab import Vocab
 from .agencies import SUBUNIT_PARENTS, normalize_agency
 from .citations import find_citations, policy_key
 from .clauses import document_lead_rule, find_bracket_clauses, find_label_clauses
+from .flat_tables import find_flat_tables
 from .gazetteer import gazetteer
 from .places import find_places
-from .flat_tables import find_flat_tables
 from .spans import contained, innermost
 from .structure import addressee_lines, find_headings, read_header
 from .tables import parse_tables

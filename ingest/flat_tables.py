@@ -11,7 +11,7 @@ text:
 - the agency cells of a row go to the header's agency columns in order; one more cell than columns
   means the first column (牵头) spans two paragraphs; a cell ending in 、 continues in the next one;
 - a row with no agency cell of its own shares the cells of the row above (a merged cell);
-- the path is the annex label (附件1, 附表2, or 附件) joined with the row's own numbering.
+- the path is the annex label (附件1, 附表2, 附件) printed above the table, joined with the row's own numbering.
 Roles: a 牵头 column gives 牵头, a 配合/参与/协办/支撑 column 参加, a 责任 column 负责 (or the lead rule).
 """
 
@@ -25,7 +25,9 @@ from .structure import _marker, heading_title, paragraphs
 
 __all__ = ["FlatTable", "find_flat_tables"]
 
-AGENCY_COLUMN = re.compile(r"(?:牵头|配合|参与|协办|协同|支撑|责任|主责|主办|实施|承办)(?:单位|部门|处室|科室)|负责(?:单位|部门)")
+AGENCY_COLUMN = re.compile(
+    r"(?:牵头|配合|参与|协办|协同|支撑|责任|主责|主办|实施|承办)(?:单位|部门|处室|科室)|负责(?:单位|部门)"
+)
 HEADER_CELL = re.compile(
     r"(?:序号|编号|类别|项目|任务|事项|内容|措施|名称|类型|目标|指标|要求|时限|时间|节点|进度|备注|领域|工作|"
     r"具体|主要|重点|推进|完成|分工|子行业|行业|阶段|说明|单位|部门|处室|科室)"
@@ -133,7 +135,7 @@ def _annex_label(text: str, pars: list[tuple[int, int]], i: int) -> str:
         m = ANNEX.match(text[a:b])
         if m:
             return m.group(1) + m.group(2)
-    return "附件"
+    return ""  # a table that is the document itself: its rows are numbered on their own
 
 
 @dataclass
@@ -194,7 +196,7 @@ def _read_rows(
         elif kind == "head":
             mk = _marker(par)
             assert mk is not None
-            level, lab, n, off = mk
+            level, lab, n, _ = mk
             if row is None or row.cells or row.heads or row.number is None or row.texts:
                 row = _Row()
                 rows.append(row)
@@ -254,13 +256,13 @@ def _tasks(
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, lab))
-            path = ".".join([label, *[s[1] for s in stack]])
+            path = ".".join(x for x in [label, *[s[1] for s in stack]] if x)
             if path not in by_path:
                 t = FlatTask(path, heading_title(_joined_title(text, a, b, row)), text[a:b], a, b)
                 by_path[path] = t
                 out.append(t)
         if row.number is not None:
-            path = f"{label}.{row.number}"
+            path = f"{label}.{row.number}" if label else row.number
             if path not in by_path and row.texts:
                 body, start = max(row.texts, key=lambda t: len(t[0]))
                 if named and len(row.texts) >= 2:

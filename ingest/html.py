@@ -86,8 +86,7 @@ def _walk(node: Tag, lines: list[str], cur: list[str]) -> None:
         name = child.name
         if name == "table":
             _flush(lines, cur)
-            for tr in child.find_all("tr"):
-                cells = [" ".join(td.get_text(" ").split()) for td in tr.find_all(["td", "th"], recursive=False)]
+            for cells in _table_rows(child):
                 if any(cells):
                     lines.append("\t".join(cells))
             continue
@@ -105,6 +104,50 @@ def _walk(node: Tag, lines: list[str], cur: list[str]) -> None:
             _flush(lines, cur)
         else:
             _walk(child, lines, cur)
+
+
+MAX_SPAN = 100  # a rowspan/colspan beyond this is a page's error, not a table
+
+
+def _table_rows(table: Tag) -> list[list[str]]:
+    """The table's rows with merged cells (rowspan, colspan) repeated in every row and column they
+    cover, so each row has its cells under its own header."""
+    rows: list[list[str]] = []
+    pending: dict[int, tuple[str, int]] = {}  # column → (text, rows still covered)
+    for tr in table.find_all("tr"):
+        row: list[str] = []
+        col = 0
+        for td in tr.find_all(["td", "th"], recursive=False):
+            while col in pending:
+                text, left = pending[col]
+                row.append(text)
+                pending[col] = (text, left - 1)
+                if left <= 1:
+                    del pending[col]
+                col += 1
+            text = " ".join(td.get_text(" ").split())
+            span_r = _span(td.get("rowspan"))
+            for _ in range(_span(td.get("colspan"))):
+                row.append(text)
+                if span_r > 1:
+                    pending[col] = (text, span_r - 1)
+                col += 1
+        while col in pending:
+            text, left = pending[col]
+            row.append(text)
+            pending[col] = (text, left - 1)
+            if left <= 1:
+                del pending[col]
+            col += 1
+        rows.append(row)
+    return rows
+
+
+def _span(value: object) -> int:
+    try:
+        return max(1, min(int(str(value)), MAX_SPAN))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _flush(lines: list[str], cur: list[str]) -> None:

@@ -158,7 +158,7 @@ def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocumen
         raise
     except Exception as e:  # every library's own error becomes one message about this file
         raise DocumentError(where, f"cannot read as a document: {e}") from e
-    if not text.strip() or len(CJK.findall(text, 0, 20_000)) < 10 and len(CJK.findall(text)) < 10:
+    if not text.strip() or (len(CJK.findall(text, 0, 20_000)) < 10 and len(CJK.findall(text)) < 10):
         raise DocumentError(where, f"no Chinese text found in this {fmt} file (a scanned PDF needs OCR first)")
     return LoadedDocument(path=where, name=name, format=fmt, text=text, raw_bytes=data, encoding=encoding, meta=meta)
 

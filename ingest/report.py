@@ -47,12 +47,15 @@ def document_report(record: dict[str, Any]) -> dict[str, Any]:
     def assigned_within(a: int, b: int) -> bool:
         i = bisect_left(starts, a)
         return i < len(starts) and starts[i] < b
+
     tasks = record.get("tasks", [])
     in_task = contained([(t["start"], t["end"]) for t in tasks if t.get("path")])
     cited = contained([(c["start"] - 1, c["end"] + 1) for c in record.get("citations", [])])
     unread: list[dict[str, Any]] = []
     spans = [(m.start(), m.end(), m.group(1)) for m in BRACKET.finditer(text)]
-    spans += [(m.start(), min(len(text), m.start() + 120), text[m.start() : m.start() + 120]) for m in LABEL.finditer(text)]
+    spans += [
+        (m.start(), min(len(text), m.start() + 120), text[m.start() : m.start() + 120]) for m in LABEL.finditer(text)
+    ]
     seen: list[tuple[int, int]] = []
     for a, b, content in sorted(spans):
         if any(x <= a < y for x, y in seen) or cited(a, b):
@@ -64,7 +67,9 @@ def document_report(record: dict[str, Any]) -> dict[str, Any]:
         if assigned_within(a, a + len(content) + 2):
             continue
         seen.append((a, b))
-        unread.append({"start": a, "end": b, "text": text[a:b][:120], "reason": "not_parsed" if in_task(a, b) else "outside_task"})
+        unread.append(
+            {"start": a, "end": b, "text": text[a:b][:120], "reason": "not_parsed" if in_task(a, b) else "outside_task"}
+        )
     unread_lists = []
     pos = 0
     # inside the document's tasks only: signatures, addressee lines and site footers list bodies too
@@ -87,7 +92,9 @@ def document_report(record: dict[str, Any]) -> dict[str, Any]:
     paths = {t.get("path") for t in tasks}
     orphans = [a for a in record.get("assignments", []) if a.get("task_path") not in paths]
     pathless = [t for t in tasks if not t.get("path")]
-    clause_spans = contained([(u["start"], u["end"]) for u in unread] + [(a["start"], a["end"]) for a in record.get("assignments", [])])
+    clause_spans = contained(
+        [(u["start"], u["end"]) for u in unread] + [(a["start"], a["end"]) for a in record.get("assignments", [])]
+    )
     narrative = [
         m.group(0)
         for m in NARRATIVE.finditer(text)

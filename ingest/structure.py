@@ -104,7 +104,9 @@ class Header:
         return names
 
     def agency_context(self, pre2018: bool) -> AgencyContext:
-        return AgencyContext(self.region, pre2018)
+        # one issuing department: its internal divisions (规划司, 综合处) are named without it
+        sole = self.issuers[0] if len(self.issuers) == 1 else None
+        return AgencyContext(self.region, pre2018, sole)
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -350,7 +352,8 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
     # Title
     genre = "|".join(map(re.escape, sorted(sections_data()["genre_words"], key=len, reverse=True)))
     cover = re.search(
-        r"(?:现将|关于印发|关于转发|现印发|现转发)[^《》。\n]{0,24}?《(.+?)》|《(.+?)》\s*已经[^。]{0,30}?(?:同意|通过)", zone
+        r"(?:现将|关于印发|关于转发|现印发|现转发)[^《》。\n]{0,24}?《(.+?)》|《(.+?)》\s*已经[^。]{0,30}?(?:同意|通过)",
+        zone,
     )
     if cover:
         h.cover_title = re.sub(r"\s+", "", cover.group(1) or cover.group(2))
@@ -429,7 +432,11 @@ def addressee_lines(text: str, before: int) -> list[tuple[int, int]]:
     out = []
     for a, b in paragraphs(text[:before]):
         line = text[a:b]
-        if ADDRESSEE.match(line) and "如下" not in line and (line.strip().startswith("各") or line.count("、") + line.count("，") >= 2):
+        if (
+            ADDRESSEE.match(line)
+            and "如下" not in line
+            and (line.strip().startswith("各") or line.count("、") + line.count("，") >= 2)
+        ):
             out.append((a, b))
     return out
 

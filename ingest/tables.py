@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from .clauses import Mention, parse_clause
 from .structure import _marker, heading_title
@@ -55,7 +56,9 @@ class _Group:
     strings: list[tuple[str, int, list[Mention]]] = field(default_factory=list)
 
 
-AGENCY_HEADER = re.compile(r"(?:牵头|配合|参与|协办|协同|支撑|责任|主责|主办|承办)(?:单位|部门|处室|科室)|负责(?:单位|部门)")
+AGENCY_HEADER = re.compile(
+    r"(?:牵头|配合|参与|协办|协同|支撑|责任|主责|主办|承办)(?:单位|部门|处室|科室)|负责(?:单位|部门)"
+)
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -105,7 +108,16 @@ def _cells(line: str, base: int) -> list[tuple[str, int]]:
 
 
 def parse_tables(text: str, lead_rule_at: tuple[int, int] | None = None) -> list[TableTask]:
-    """Tasks (with their responsibility strings) of every table in `text`, in reading order."""
+    """Tasks (with their responsibility strings) of every table in `text`, in reading order.
+
+    A table whose rows line up under a header with a 序号 column and agency columns (a .docx, HTML or
+    Markdown grid) is read row by row (`_grid`); any other table as a stream of cells (below).
+    """
+    grids, grid_lines = _grids(text, lead_rule_at)
+    return grids + _stream(text, lead_rule_at, grid_lines)
+
+
+def _stream(text: str, lead_rule_at: tuple[int, int] | None, skip: set[int]) -> list[TableTask]:
     events: list[tuple[str, object]] = []
     column_roles: dict[int, str] = {}
     n_columns = 0
@@ -116,7 +128,7 @@ def parse_tables(text: str, lead_rule_at: tuple[int, int] | None = None) -> list
     for line in text.split("\n"):
         base = pos
         pos += len(line) + 1
-        if "\t" not in line:
+        if "\t" not in line or base in skip:
             continue
         cells = _cells(line, base)
         if _is_header([c for c, _ in cells]):
@@ -346,3 +358,83 @@ def _assign(g: _Group) -> None:
 def _table_title(text: str) -> str:
     first = re.split(r"[，,。]", text.strip(), maxsplit=1)[0]
     return heading_title(first)
+
+
+NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、]?\s*$")
+TASK_COLUMN = re.compile(r"任务|事项|内容|措施|名称|工作|项目")
+ANNEX_LINE = re.compile(r"^\s*(附件|附表)\s*(\d{0,2})\s*(?:[：:.．、]|$)")
+
+
+def _grids(text: str, lead_rule_at: tuple[int, int] | None) -> tuple[list[TableTask], set[int]]:
+    """Tables whose rows line up under a header naming a 序号 column and agency columns: one task a row,
+    its agency cells by their column's role, an empty agency cell sharing the cell above (merged)."""
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((line, pos))
+        pos += len(line) + 1
+    out: list[TableTask] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(lines):
+        line = lines[i][0]
+        cells = [re.sub(r"\s+", "", c) for c in line.split("\t")] if "\t" in line else []
+        number_col = next((k for k, c in enumerate(cells) if c in ("序号", "编号")), None)
+        roles = {k: _role_of(c) for k, c in enumerate(cells) if AGENCY_HEADER.search(c)}
+        task_col = next(
+            (k for k, c in enumerate(cells) if k not in roles and k != number_col and TASK_COLUMN.search(c)), None
+        )
+        if number_col is None or not roles or task_col is None:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and "\t" in lines[j][0]:
+            j += 1
+        rows = [(ln.split("\t"), b) for ln, b in lines[i + 1 : j]]
+        if not rows or sum(len(r) == len(cells) for r, _ in rows) < 0.7 * len(rows):
+            i = j
+            continue
+        label = next(
+            (m.group(1) + m.group(2) for ln, _ in reversed(lines[max(0, i - 4) : i]) if (m := ANNEX_LINE.match(ln))), ""
+        )
+        used |= {b for _, b in lines[i:j]}
+        above: dict[int, tuple[str, int]] = {}
+        for row, b in rows:
+            offsets = list(accumulate([0, *[len(c) + 1 for c in row]]))
+            num = NUMBER.match(row[number_col]) if number_col < len(row) else None
+            if num is None or task_col >= len(row):
+                continue
+            path = ".".join(x for x in (label, num.group(1)) if x)
+            body = row[task_col].strip()
+            start = b + offsets[task_col] + (len(row[task_col]) - len(row[task_col].lstrip()))
+            task = TableTask(3, num.group(1), int(num.group(1)), body, start, start + len(body), path=path)
+            task.title = _table_title(body)
+            # a row with every agency cell empty shares the cells above (a merged cell printed once);
+            # a row with some filled and some empty has no one in the empty columns
+            merged = all(not (row[k].strip() if k < len(row) else "") for k in roles)
+            for k, role in roles.items():
+                cell = row[k].strip() if k < len(row) else ""
+                at = b + offsets[k] + (len(row[k]) - len(row[k].lstrip())) if k < len(row) else 0
+                if not cell:
+                    if not merged or k not in above:
+                        continue
+                    cell, at = above[k]
+                above[k] = (cell, at)
+                ms = parse_clause(cell.rstrip("。；;"), at, lead_rule_at if role == "负责" else None)
+                if not ms:
+                    continue
+                for m in ms:
+                    if role != "负责" or m.rule != "lead_rule":
+                        m.role = role
+                    m.rule = "column"
+                task.strings.append((cell, at, ms))
+            out.append(task)
+        i = j
+    return out, used
+
+
+def _role_of(header: str) -> str:
+    if re.search(r"牵头|主办|主责", header):
+        return "牵头"
+    if re.search(r"配合|参与|协办|协同|支撑", header):
+        return "参加"
+    return "负责"

@@ -141,7 +141,21 @@ def _print_report(reports: list[dict[str, Any]], path: str | None) -> None:
     "--field",
     "diff_fields",
     multiple=True,
-    type=click.Choice(["assignments", "canonical", "tasks", "regions", "issuer", "title", "doc_number", "date", "region", "basis", "cited"]),
+    type=click.Choice(
+        [
+            "assignments",
+            "canonical",
+            "tasks",
+            "regions",
+            "issuer",
+            "title",
+            "doc_number",
+            "date",
+            "region",
+            "basis",
+            "cited",
+        ]
+    ),
     help="With --diff: only these fields (repeatable).",
 )
 def evaluate(

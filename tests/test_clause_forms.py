@@ -58,7 +58,10 @@ def test_without_a_lead_rule_every_agency_of_a_fuze_clause_is_fuze() -> None:
         ("责任单位：市高院、市公安局等；各区政府", [("市高院", "负责"), ("市公安局", "负责"), ("各区政府", "负责")]),
         # 牵头单位 / 配合单位 labels; 支撑单位 is a participant
         ("牵头单位：市委组织部，配合单位：市科技局", [("市委组织部", "牵头"), ("市科技局", "参加")]),
-        ("牵头单位：永丰街道、泗泾镇，支撑单位：区文化旅游局", [("永丰街道", "牵头"), ("泗泾镇", "牵头"), ("区文化旅游局", "参加")]),
+        (
+            "牵头单位：永丰街道、泗泾镇，支撑单位：区文化旅游局",
+            [("永丰街道", "牵头"), ("泗泾镇", "牵头"), ("区文化旅游局", "参加")],
+        ),
         # a role word closing an item before a 、
         ("市商务委牵头负责、各区政府组织落实", [("市商务委", "牵头"), ("各区政府", "参加")]),
         # several agencies marked 牵头 all lead, also after the first lead
@@ -67,7 +70,10 @@ def test_without_a_lead_rule_every_agency_of_a_fuze_clause_is_fuze() -> None:
             [("市住房城乡建设管理委", "牵头"), ("市教委", "牵头"), ("各区政府", "参加")],
         ),
         # 等和 joins two lists; 等有关部门和单位 and 会同有关部门 close a list and are not agencies
-        ("商务部、农业农村部等和各有关省级人民政府负责", [("商务部", "负责"), ("农业农村部", "负责"), ("各有关省级人民政府", "负责")]),
+        (
+            "商务部、农业农村部等和各有关省级人民政府负责",
+            [("商务部", "负责"), ("农业农村部", "负责"), ("各有关省级人民政府", "负责")],
+        ),
         ("人力资源社会保障部等有关部门和单位负责", [("人力资源社会保障部", "负责")]),
         ("国家发展改革委会同有关部门负责", [("国家发展改革委", "负责")]),
         # 指导 is not a role of the model: its agencies are left out, the rest of the clause counts
@@ -75,9 +81,15 @@ def test_without_a_lead_rule_every_agency_of_a_fuze_clause_is_fuze() -> None:
         # a remark after the clause's first sentence is not part of the list
         ("生态环境部指导，试点城市政府负责落实。以下均需试点城市政府落实，不再列出", [("试点城市政府", "负责")]),
         # two prefixed names printed without a separator
-        ("责任部门：市住房城乡建设管理委市重大办、市水务局", [("市住房城乡建设管理委", "负责"), ("市重大办", "负责"), ("市水务局", "负责")]),
+        (
+            "责任部门：市住房城乡建设管理委市重大办、市水务局",
+            [("市住房城乡建设管理委", "负责"), ("市重大办", "负责"), ("市水务局", "负责")],
+        ),
         # 相关委、办、局 is one catch-all, not three names
-        ("区消防救援支队牵头，各街道、相关委、办、局配合", [("区消防救援支队", "牵头"), ("各街道", "参加"), ("相关委、办、局", "参加")]),
+        (
+            "区消防救援支队牵头，各街道、相关委、办、局配合",
+            [("区消防救援支队", "牵头"), ("各街道", "参加"), ("相关委、办、局", "参加")],
+        ),
     ],
 )
 def test_clause_forms(content: str, expected: list[tuple[str, str]]) -> None:
@@ -103,7 +115,13 @@ def test_narrative_and_generic_words_are_no_clause(content: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "ok"),
-    [("区委党校", True), ("区属国企", True), ("上海申通地铁集团有限公司", True), ("部门", False), ("（一）公司", False)],
+    [
+        ("区委党校", True),
+        ("区属国企", True),
+        ("上海申通地铁集团有限公司", True),
+        ("部门", False),
+        ("（一）公司", False),
+    ],
 )
 def test_looks_like_agency(name: str, ok: bool) -> None:
     assert looks_like_agency(name) is ok
@@ -240,7 +258,61 @@ def test_a_markdown_pipe_table_with_a_lead_column() -> None:
         "| 2 | 2.加强执法协作，开展专项行动 | 市市场监管局 | 市公安局 |\n"
     )
     got = [(p, m, r) for p, m, r, _ in roles(text, "table.md")]
-    assert got == [("1", "市知识产权局", "牵头"), ("1", "市司法局", "参加"), ("2", "市市场监管局", "牵头"), ("2", "市公安局", "参加")]
+    assert got == [
+        ("1", "市知识产权局", "牵头"),
+        ("1", "市司法局", "参加"),
+        ("2", "市市场监管局", "牵头"),
+        ("2", "市公安局", "参加"),
+    ]
+
+
+def test_a_grid_table_read_row_by_row_with_merged_rows() -> None:
+    """Markdown and HTML grids: one task a row, cells by their column; a row with every agency cell
+    empty shares the row above (a merged cell), a row with some filled leaves the empty ones empty."""
+    text = (
+        "附件\n\n| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |\n|---|---|---|---|---|\n"
+        "| 1 | 完善制度，健全体系 | 市知识产权局 | 市司法局 | 2024年底 |\n"
+        "| 2 | 加强协作，开展行动 |  |  | 长期 |\n"
+        "| 3 | 推进信息共享 | 市科技局 |  | 长期 |\n"
+    )
+    got = [(p, m, r) for p, m, r, _ in roles(text, "grid.md")]
+    assert got == [
+        ("附件.1", "市知识产权局", "牵头"),
+        ("附件.1", "市司法局", "参加"),
+        ("附件.2", "市知识产权局", "牵头"),
+        ("附件.2", "市司法局", "参加"),
+        ("附件.3", "市科技局", "牵头"),
+    ]
+
+
+def test_html_rowspans_fill_the_rows_they_cover() -> None:
+    html = (
+        "<html><body><div id='content'><p>重点任务分工表</p><table><tr><th>序号</th><th>重点任务</th><th>牵头单位</th>"
+        "<th>配合单位</th></tr><tr><td>1</td><td>完善制度</td><td rowspan='2'>市知识产权局</td><td>市司法局</td></tr>"
+        "<tr><td>2</td><td>加强协作</td><td>市公安局</td></tr></table></div></body></html>"
+    )
+    got = [(p, m, r) for p, m, r, _ in roles(html, "grid.html")]
+    assert got == [
+        ("1", "市知识产权局", "牵头"),
+        ("1", "市司法局", "参加"),
+        ("2", "市知识产权局", "牵头"),
+        ("2", "市公安局", "参加"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("负责部门：市发展改革委、市财政局；适用范围：全市各区", [("市发展改革委", "负责"), ("市财政局", "负责")]),
+        (
+            "牵头处室：规划司；配合处室：法规司、财务司；完成时限：2024年底",
+            [("规划司", "牵头"), ("法规司", "参加"), ("财务司", "参加")],
+        ),
+    ],
+)
+def test_labels_beside_labels_that_name_no_body(content: str, expected: list[tuple[str, str]]) -> None:
+    ms = parse_clause(content)
+    assert ms is not None and [(m.text, m.role) for m in ms] == expected
 
 
 def test_agency_cells_count_only_under_an_agency_column() -> None:

@@ -13,7 +13,7 @@ from policykg.cli import cli
 REAL = Path(__file__).parent / "fixtures" / "real"
 
 
-def _one_gold(tmp_path: Path, stem: str, edit) -> Path:  # noqa: ANN001
+def _one_gold(tmp_path: Path, stem: str, edit) -> Path:
     gold = tmp_path / "gold"
     gold.mkdir()
     g = json.loads((REAL / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
@@ -26,10 +26,23 @@ def test_eval_diff_shows_missed_extra_and_wrong_roles_beside_the_gold(tmp_path: 
     def edit(g: dict) -> None:
         g["assignments"][0]["role"] = "负责"  # the extractor says 牵头 here
         g["assignments"].pop()  # the extractor finds one the gold lacks
-        g["assignments"].append({"task_path": "四.(一).1", "agency_mention": "商务部", "agency": "商务部", "role": "参加"})
+        g["assignments"].append(
+            {"task_path": "四.(一).1", "agency_mention": "商务部", "agency": "商务部", "role": "参加"}
+        )
 
     gold = _one_gold(tmp_path, "g05_customs_free_zones", edit)
-    res = CliRunner().invoke(cli, ["eval", "--gold", str(gold), str(REAL / "docs" / "g05_customs_free_zones.html"), "--diff", "--field", "assignments"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "eval",
+            "--gold",
+            str(gold),
+            str(REAL / "docs" / "g05_customs_free_zones.html"),
+            "--diff",
+            "--field",
+            "assignments",
+        ],
+    )
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
     assert lines[0] == "== g05_customs_free_zones"
@@ -58,7 +71,9 @@ def test_extract_report_lists_what_was_not_understood(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     report = tmp_path / "report.json"
-    res = CliRunner().invoke(cli, ["extract", str(docs), "-o", str(tmp_path / "out.jsonl"), "--report-json", str(report)])
+    res = CliRunner().invoke(
+        cli, ["extract", str(docs), "-o", str(tmp_path / "out.jsonl"), "--report-json", str(report)]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(report.read_text(encoding="utf-8"))
     by_doc = {d["doc"]: d for d in data["documents"]}

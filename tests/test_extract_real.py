@@ -11,9 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
-from policykg.evaluate import score
 from policykg.ingest import extract
 from policykg.ingest.pipeline import iter_documents
+
+from policykg.evaluate import score
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -52,6 +52,20 @@ GUANGZHOU = AgencyContext("广州市")
         ("各航空公司", SHANGHAI, "各航空公司"),
         ("各项目牵头单位", GUANGZHOU, "各项目牵头单位"),
         ("试点城市政府", NATIONAL, "试点城市人民政府"),
+        # names that differ by place; branches of central bodies in a place
+        ("市国资委", SHANGHAI, "上海市国有资产监督管理委员会"),
+        ("市国资委", GUANGZHOU, "广州市人民政府国有资产监督管理委员会"),
+        ("区房管局", JINGAN, "上海市静安区住房保障和房屋管理局"),
+        ("区属国企", AgencyContext("上海市嘉定区"), "上海市嘉定区区属国有企业"),
+        ("上海海事局", SHANGHAI, "中华人民共和国上海海事局"),
+        ("民航华东管理局", SHANGHAI, "中国民用航空华东地区管理局"),
+        # divisions of the one issuing department
+        (
+            "规划司",
+            AgencyContext("中华人民共和国", False, "国家发展和改革委员会"),
+            "国家发展和改革委员会发展战略和规划司",
+        ),
+        ("高教处", AgencyContext("山东省", False, "山东省教育厅"), "山东省教育厅高教处"),
     ],
 )
 def test_official_names(mention: str, ctx: AgencyContext, official: str) -> None:
@@ -65,7 +79,7 @@ def test_every_name_says_how_it_was_resolved() -> None:
     assert normalize_agency("申通地铁集团", SHANGHAI).source == "unresolved"
 
 
-def _header(text: str, name: str = "doc.txt"):  # noqa: ANN202
+def _header(text: str, name: str = "doc.txt"):
     return extract_bytes(text.encode("utf-8"), name)
 
 
