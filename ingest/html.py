@@ -15,13 +15,27 @@ __all__ = ["html_text"]
 
 META_LABELS = {
     "发文机关": "issuer",
+    "发布机构": "issuer",
+    "发文单位": "issuer",
+    "发文机构": "issuer",
+    "制发机关": "issuer",
     "成文日期": "date",
+    "印发日期": "date",
+    "签发日期": "date",
     "标题": "title",
+    "名称": "title",
+    "文件名称": "title",
     "发文字号": "doc_number",
+    "文号": "doc_number",
+    "发文号": "doc_number",
+    "文件编号": "doc_number",
     "发布日期": "published",
+    "发布时间": "published",
     "索引号": "index",
     "主题分类": "topic",
 }
+# 发文机关：国务院 in one cell (JSP and provincial pages print label and value together)
+INLINE_META = re.compile(r"^\s*(" + "|".join(META_LABELS) + r")\s*[：:]\s*(\S.{0,120}?)\s*$")
 CONTENT_IDS = ("UCAP-CONTENT", "zoom", "Zoom", "content", "article", "mainText", "pare")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 BLOCKS = {
@@ -43,6 +57,14 @@ BLOCKS = {
 }
 
 
+# a title names a document: a cell next to 名称 in a body table (名称 | 金额) does not
+TITLE_WORDS = re.compile(r"(?:方案|意见|通知|办法|规划|纲要|细则|规定|决定|计划|措施|条例|指南|要点|批复|函|公告|通告|清单|报告)")
+
+
+def _accept(key: str, value: str) -> bool:
+    return key != "title" or bool(TITLE_WORDS.search(value))
+
+
 def _clean_label(s: str) -> str:
     return re.sub(r"[\s\u3000：:]", "", s)
 
@@ -52,14 +74,23 @@ def html_text(raw: str) -> tuple[str, dict[str, str]]:
     for t in soup(["script", "style", "noscript", "iframe", "head"]):
         t.decompose()
     meta: dict[str, str] = {}
-    for td in soup.find_all(["td", "th", "span", "li", "div"]):
-        label = _clean_label(td.get_text())
+    for td in soup.find_all(["td", "th", "span", "li", "div", "p"]):
+        text = td.get_text()
+        if len(text) > 200:
+            continue  # a container, not a label cell
+        label = _clean_label(text)
         if label in META_LABELS and META_LABELS[label] not in meta:
             nxt = td.find_next_sibling(["td", "th", "span", "div"])
             if nxt is not None:
                 value = " ".join(nxt.get_text(" ").split())
-                if value:
+                if value and _accept(META_LABELS[label], value):
                     meta[META_LABELS[label]] = value
+            continue
+        # 文　　号：… (label letters spread with full-width spaces)
+        inline = INLINE_META.match(re.sub(r"(?<=[\u4e00-\u9fa5])[\s\u3000]+(?=[\u4e00-\u9fa5：:])", "", text.strip()))
+        if inline and not td.find(["td", "div", "li", "span", "p"]) and META_LABELS[inline.group(1)] not in meta:
+            if _accept(META_LABELS[inline.group(1)], inline.group(2)):
+                meta[META_LABELS[inline.group(1)]] = inline.group(2)
     body = None
     for cid in CONTENT_IDS:
         body = soup.find(id=cid) or soup.find(class_=cid)

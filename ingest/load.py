@@ -35,6 +35,7 @@ class LoadedDocument:
     meta: dict[str, str] = field(default_factory=dict)
 
 
+WEB_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -60,7 +61,7 @@ def detect_format(data: bytes, name: str = "") -> str:
         sample = data[:8192].decode("latin-1").lower()
     page = re.search(r"<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]", sample)
     # Web extracts of PDFs carry a few stray <p> tags; only a page has its structure tags (or the name says so).
-    if page or (name.lower().endswith((".html", ".htm")) and re.search(r"<(?:p|div)[\s>]", sample)):
+    if page or (name.lower().endswith(WEB_SUFFIXES) and re.search(r"<(?:p|div)[\s>]", sample)):
         return "html"
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not _looks_utf16(head):
         raise ValueError("binary content that is neither text, HTML, .docx nor PDF")

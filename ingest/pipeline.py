@@ -33,7 +33,8 @@ __all__ = ["SUFFIXES", "build_nlp", "extract", "extract_loaded", "extract_many",
 # GB18030 file, or 24 MB of UTF-8, beyond the byte limit anyway) peak near 1.7 GB. Longer text is refused.
 MAX_CHARS = 8_000_000
 
-SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf", ".text", ".md"}
+# web pages come as .html and as what their servers render them from (.shtml, .jsp, .asp, .php)
+SUFFIXES = {".txt", ".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php", ".docx", ".pdf", ".text", ".md", ".markdown"}
 COMPONENTS = ("policykg_structure", "policykg_responsibility", "policykg_citations", "policykg_places")
 
 

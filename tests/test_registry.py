@@ -151,3 +151,21 @@ def test_region_from_text_ignores_county_short_names() -> None:
     rec = _header(text)
     assert rec.region == "上海市"
     assert rec.title == "完善竣工验收制度"  # an excerpt of one item: its heading names it
+
+
+def test_metadata_of_pages_that_print_label_and_value_together() -> None:
+    page = (
+        "<html><body><div class='info'><span>发布机构：山东省人民政府办公厅</span><span>文　　号：鲁政办字〔2021〕78号</span>"
+        "<span>成文日期：2021年07月12日</span><span>名　　称：山东省知识产权强省建设实施方案</span></div><div id='zoom'>"
+        "<p>现将《山东省知识产权强省建设实施方案》印发给你们，请认真贯彻执行。</p><p>一、重点任务</p>"
+        "<p>（一）完善制度。建立机制。（省知识产权局牵头，省司法厅参加）</p><table><tr><td>名称</td><td>金额</td></tr></table>"
+        "</div></body></html>"
+    )
+    rec = _header(page, "content.jsp")
+    assert (rec.title, rec.issuer, rec.doc_number, rec.date) == (
+        "山东省知识产权强省建设实施方案",
+        ["山东省人民政府办公厅"],
+        "鲁政办字〔2021〕78号",
+        "2021-07-12",
+    )
+    assert [(a.agency, a.role) for a in rec.assignments] == [("山东省知识产权局", "牵头"), ("山东省司法厅", "参加")]
