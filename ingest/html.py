@@ -58,7 +58,9 @@ BLOCKS = {
 
 
 # a title names a document: a cell next to 名称 in a body table (名称 | 金额) does not
-TITLE_WORDS = re.compile(r"(?:方案|意见|通知|办法|规划|纲要|细则|规定|决定|计划|措施|条例|指南|要点|批复|函|公告|通告|清单|报告)")
+TITLE_WORDS = re.compile(
+    r"(?:方案|意见|通知|办法|规划|纲要|细则|规定|决定|计划|措施|条例|指南|要点|批复|函|公告|通告|清单|报告)"
+)
 
 
 def _accept(key: str, value: str) -> bool:
@@ -88,9 +90,14 @@ def html_text(raw: str) -> tuple[str, dict[str, str]]:
             continue
         # 文　　号：… (label letters spread with full-width spaces)
         inline = INLINE_META.match(re.sub(r"(?<=[\u4e00-\u9fa5])[\s\u3000]+(?=[\u4e00-\u9fa5：:])", "", text.strip()))
-        if inline and not td.find(["td", "div", "li", "span", "p"]) and META_LABELS[inline.group(1)] not in meta:
-            if _accept(META_LABELS[inline.group(1)], inline.group(2)):
-                meta[META_LABELS[inline.group(1)]] = inline.group(2)
+        key = META_LABELS[inline.group(1)] if inline else ""
+        if (
+            inline
+            and not td.find(["td", "div", "li", "span", "p"])
+            and key not in meta
+            and _accept(key, inline.group(2))
+        ):
+            meta[key] = inline.group(2)
     body = None
     for cid in CONTENT_IDS:
         body = soup.find(id=cid) or soup.find(class_=cid)

@@ -34,7 +34,22 @@ __all__ = ["SUFFIXES", "build_nlp", "extract", "extract_loaded", "extract_many",
 MAX_CHARS = 8_000_000
 
 # web pages come as .html and as what their servers render them from (.shtml, .jsp, .asp, .php)
-SUFFIXES = {".txt", ".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php", ".docx", ".pdf", ".text", ".md", ".markdown"}
+SUFFIXES = {
+    ".txt",
+    ".html",
+    ".htm",
+    ".shtml",
+    ".xhtml",
+    ".jsp",
+    ".asp",
+    ".aspx",
+    ".php",
+    ".docx",
+    ".pdf",
+    ".text",
+    ".md",
+    ".markdown",
+}
 COMPONENTS = ("policykg_structure", "policykg_responsibility", "policykg_citations", "policykg_places")
 
 
