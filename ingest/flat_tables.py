@@ -69,6 +69,7 @@ def _short_name(s: str) -> bool:
 
 
 def _column_role(name: str) -> str:
+    name = re.sub(r"[（(][^（）()]*[)）]", "", name)  # 责任单位（排在第一位的为牵头单位）: a 责任 column
     if "牵头" in name or "主办" in name or "主责" in name:
         return "牵头"
     if re.search(r"配合|参与|协办|协同|支撑", name):
@@ -290,9 +291,9 @@ def _tasks(
             if not ms:
                 continue
             for m in ms:
-                if role != "负责" or m.rule != "lead_rule":
-                    m.role = role
-                m.rule = "column"
+                by_rule = role == "负责" and m.rule == "lead_rule"
+                m.role = m.role if by_rule else role
+                m.rule = "lead_rule" if by_rule else "column"
             task.strings.append((cell, at, ms))
     return out
 

@@ -423,9 +423,9 @@ def _grids(text: str, lead_rule_at: tuple[int, int] | None) -> tuple[list[TableT
                 if not ms:
                     continue
                 for m in ms:
-                    if role != "负责" or m.rule != "lead_rule":
-                        m.role = role
-                    m.rule = "column"
+                    by_rule = role == "负责" and m.rule == "lead_rule"
+                    m.role = m.role if by_rule else role
+                    m.rule = "lead_rule" if by_rule else "column"
                 task.strings.append((cell, at, ms))
             out.append(task)
         i = j
@@ -433,6 +433,7 @@ def _grids(text: str, lead_rule_at: tuple[int, int] | None) -> tuple[list[TableT
 
 
 def _role_of(header: str) -> str:
+    header = re.sub(r"[（(][^（）()]*[)）]", "", header)  # 责任单位（排在第一位的为牵头单位）: a 责任 column
     if re.search(r"牵头|主办|主责", header):
         return "牵头"
     if re.search(r"配合|参与|协办|协同|支撑", header):

@@ -318,3 +318,14 @@ def test_labels_beside_labels_that_name_no_body(content: str, expected: list[tup
 def test_agency_cells_count_only_under_an_agency_column() -> None:
     text = "附件\n序号\t改革举措\t主要内容\t指导部门\t推广范围\n1\t三合一审判\t整合审判资源。\t最高人民法院、国家知识产权局\t全国\n"
     assert roles(text, "list.txt") == []
+
+
+def test_a_lead_rule_stated_in_a_table_header() -> None:
+    text = "重点任务分工表\n序号\t重点任务\t责任单位（排在第一位的为牵头单位）\n1\t完善制度\t市知识产权局、市司法局\n2\t加强协作\t市公安局\n"
+    rec = extract_bytes(text.encode(), "table.txt")
+    assert [(a.task_path, a.agency_mention, a.role, a.rule) for a in rec.assignments] == [
+        ("1", "市知识产权局", "牵头", "table.lead_rule"),
+        ("1", "市司法局", "参加", "table.lead_rule"),
+        ("2", "市公安局", "牵头", "table.lead_rule"),
+    ]
+    assert all(a.lead_rule is not None for a in rec.assignments)
