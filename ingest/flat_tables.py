@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 
 from .clauses import Mention, parse_clause
 from .structure import _marker, heading_title, paragraphs
+from .tables import AGENCY_HEADER as AGENCY_COLUMN
+from .tables import column_mentions, column_role
 
 __all__ = ["FlatTable", "find_flat_tables"]
 
-AGENCY_COLUMN = re.compile(
-    r"(?:牵头|配合|参与|协办|协同|支撑|责任|主责|主办|实施|承办)(?:单位|部门|处室|科室)|负责(?:单位|部门)"
-)
 HEADER_CELL = re.compile(
     r"(?:序号|编号|类别|项目|任务|事项|内容|措施|名称|类型|目标|指标|要求|时限|时间|节点|进度|备注|领域|工作|"
     r"具体|主要|重点|推进|完成|分工|子行业|行业|阶段|说明|单位|部门|处室|科室)"
@@ -68,15 +67,6 @@ def _short_name(s: str) -> bool:
     return 1 <= len(s) <= 14 and not re.search(r"[。，,；;：:、]", s) and not NUMBER_CELL.match(s)
 
 
-def _column_role(name: str) -> str:
-    name = re.sub(r"[（(][^（）()]*[)）]", "", name)  # 责任单位（排在第一位的为牵头单位）: a 责任 column
-    if "牵头" in name or "主办" in name or "主责" in name:
-        return "牵头"
-    if re.search(r"配合|参与|协办|协同|支撑", name):
-        return "参加"
-    return "负责"
-
-
 def _agency_cell(s: str) -> bool:
     body = s.strip().rstrip("、")
     if not body or len(body) > 200 or re.search(r"[。；;：:]", body):
@@ -115,7 +105,7 @@ def find_flat_tables(text: str, lead_rule: tuple[int, int] | None = None) -> lis
         first = next((n for n, h in enumerate(header) if h in ("序号", "编号")), 0)
         if first:  # a caption before the column names (工作任务清单) is not a column
             i, header = i + first, header[first:]
-        roles = [_column_role(h) for h in header if AGENCY_COLUMN.search(h)]
+        roles = [column_role(h) for h in header if AGENCY_COLUMN.search(h)]
         if j - i >= 3 and roles:
             label = _annex_label(text, pars, i)
             numbered = bool(re.match(r"序号|编号", header[0]))
@@ -287,14 +277,9 @@ def _tasks(
             cells = prev_cells  # a merged cell printed on the row above
         task = by_path[path]
         for role, (cell, at) in zip(_cell_roles(roles, len(cells)), cells, strict=False):
-            ms = parse_clause(cell.rstrip("、，,"), at, lead_rule if role == "负责" else None)
-            if not ms:
-                continue
-            for m in ms:
-                by_rule = role == "负责" and m.rule == "lead_rule"
-                m.role = m.role if by_rule else role
-                m.rule = "lead_rule" if by_rule else "column"
-            task.strings.append((cell, at, ms))
+            ms = column_mentions(cell, at, role, lead_rule)
+            if ms:
+                task.strings.append((cell, at, ms))
     return out
 
 

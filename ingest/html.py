@@ -154,15 +154,8 @@ def _table_rows(table: Tag) -> list[list[str]]:
     pending: dict[int, tuple[str, int]] = {}  # column → (text, rows still covered)
     for tr in table.find_all("tr"):
         row: list[str] = []
-        col = 0
+        col = _carry(row, 0, pending)
         for td in tr.find_all(["td", "th"], recursive=False):
-            while col in pending:
-                text, left = pending[col]
-                row.append(text)
-                pending[col] = (text, left - 1)
-                if left <= 1:
-                    del pending[col]
-                col += 1
             text = " ".join(td.get_text(" ").split())
             span_r = _span(td.get("rowspan"))
             for _ in range(_span(td.get("colspan"))):
@@ -170,15 +163,22 @@ def _table_rows(table: Tag) -> list[list[str]]:
                 if span_r > 1:
                     pending[col] = (text, span_r - 1)
                 col += 1
-        while col in pending:
-            text, left = pending[col]
-            row.append(text)
-            pending[col] = (text, left - 1)
-            if left <= 1:
-                del pending[col]
-            col += 1
+            col = _carry(row, col, pending)
         rows.append(row)
     return rows
+
+
+def _carry(row: list[str], col: int, pending: dict[int, tuple[str, int]]) -> int:
+    """Fill the columns a cell of an earlier row still covers, from `col` on; the next free column."""
+    while col in pending:
+        text, left = pending[col]
+        row.append(text)
+        if left <= 1:
+            del pending[col]
+        else:
+            pending[col] = (text, left - 1)
+        col += 1
+    return col
 
 
 def _span(value: object) -> int:

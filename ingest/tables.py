@@ -23,7 +23,7 @@ from itertools import accumulate
 from .clauses import Mention, parse_clause
 from .structure import _marker, heading_title
 
-__all__ = ["TableTask", "parse_tables"]
+__all__ = ["AGENCY_HEADER", "TableTask", "column_mentions", "column_role", "parse_tables"]
 
 HEADER_WORDS = re.compile(
     r"重点任务|主要任务|工作任务|任务|责任部门|责任单位|牵头单位|牵头部门|配合单位|备注|序号|完成时限|时间"
@@ -379,7 +379,7 @@ def _grids(text: str, lead_rule_at: tuple[int, int] | None) -> tuple[list[TableT
         line = lines[i][0]
         cells = [re.sub(r"\s+", "", c) for c in line.split("\t")] if "\t" in line else []
         number_col = next((k for k, c in enumerate(cells) if c in ("序号", "编号")), None)
-        roles = {k: _role_of(c) for k, c in enumerate(cells) if AGENCY_HEADER.search(c)}
+        roles = {k: column_role(c) for k, c in enumerate(cells) if AGENCY_HEADER.search(c)}
         task_col = next(
             (k for k, c in enumerate(cells) if k not in roles and k != number_col and TASK_COLUMN.search(c)), None
         )
@@ -419,23 +419,30 @@ def _grids(text: str, lead_rule_at: tuple[int, int] | None) -> tuple[list[TableT
                         continue
                     cell, at = above[k]
                 above[k] = (cell, at)
-                ms = parse_clause(cell.rstrip("。；;"), at, lead_rule_at if role == "负责" else None)
-                if not ms:
-                    continue
-                for m in ms:
-                    by_rule = role == "负责" and m.rule == "lead_rule"
-                    m.role = m.role if by_rule else role
-                    m.rule = "lead_rule" if by_rule else "column"
-                task.strings.append((cell, at, ms))
+                ms = column_mentions(cell, at, role, lead_rule_at)
+                if ms:
+                    task.strings.append((cell, at, ms))
             out.append(task)
         i = j
     return out, used
 
 
-def _role_of(header: str) -> str:
+def column_role(header: str) -> str:
+    """The role a column gives its agencies: 牵头单位 → 牵头, 配合/支撑单位 → 参加, 责任单位 → 负责."""
     header = re.sub(r"[（(][^（）()]*[)）]", "", header)  # 责任单位（排在第一位的为牵头单位）: a 责任 column
     if re.search(r"牵头|主办|主责", header):
         return "牵头"
     if re.search(r"配合|参与|协办|协同|支撑", header):
         return "参加"
     return "负责"
+
+
+def column_mentions(cell: str, at: int, role: str, lead_rule: tuple[int, int] | None) -> list[Mention] | None:
+    """The agencies of a cell under a column of `role`; in a 责任 column a lead rule in force makes the
+    first lead (rule lead_rule), otherwise the column says the role (rule column)."""
+    ms = parse_clause(cell.rstrip("。；;、，,"), at, lead_rule if role == "负责" else None)
+    for m in ms or []:
+        by_rule = role == "负责" and m.rule == "lead_rule"
+        m.role = m.role if by_rule else role
+        m.rule = "lead_rule" if by_rule else "column"
+    return ms
