@@ -33,17 +33,20 @@ PARTICIPATE = ("参加", "配合", "参与", "协同", "协助")
 # What may close a list of named agencies and is not one: 等, 等有关部门和单位, 会同有关部门, 等部门 …
 OTHERS = r"(?:等|会同|及其他|和其他|以及)?(?:(?:有关|相关|其他|其它|各有关)?(?:部门|单位|机构|方面)(?:和|及|、)?)*"
 TAIL = re.compile(
-    rf"(?:等{OTHERS}|会同{OTHERS}|(?:有关|相关)(?:部门|单位))?"
+    rf"(?:等{OTHERS}|会同{OTHERS}|(?<!各)(?:有关|相关)(?:部门|单位))?"
     r"(?:按(?:照)?(?:各自)?职责(?:分工)?|分工|分别|共同|依职责|具体|组织|按职责组织)?"
     r"(?P<role>牵头(?:负责|落实|实施)?|负责(?:落实|实施)?|参加|配合|参与|协同|协助|落实|组织落实|支持|指导)$"
 )
 TRAILING_OTHERS = re.compile(rf"(?:等{OTHERS}|会同{OTHERS}|等)\s*$")
 # Roles outside the model (指导, 支持): their agencies are left out, the rest of the clause still counts.
 NOT_A_ROLE = ("指导", "支持")
+# 责任单位：…, 【牵头单位】…, and the short 牵头：… / 配合：… inside a clause
 LABEL = re.compile(
+    r"(?P<open>[【\[〔])?"
     r"(?P<label>牵头单位|牵头部门|牵头责任单位|责任单位|责任部门|负责单位|负责部门|主责单位|实施单位|"
     r"配合单位|配合部门|参与单位|参加单位|协办单位|协同单位|协作单位|支撑单位|支持单位|牵头处室|配合处室|"
-    r"责任处室|责任科室)\s*[:：]"
+    r"责任处室|责任科室|牵头|配合|参与|协办)"
+    r"(?(open)[】\]〕]\s*[:：]?|\s*[:：])"
 )
 OTHER_LABEL = re.compile(r"\s*[\u4e00-\u9fa5]{2,6}\s*[:：]")
 LABEL_ROLE = {
@@ -62,6 +65,10 @@ LABEL_ROLE = {
     "支持单位": "参加",
     "牵头处室": "牵头",
     "配合处室": "参加",
+    "牵头": "牵头",
+    "配合": "参加",
+    "参与": "参加",
+    "协办": "参加",
 }
 LEAD_RULE = re.compile(
     r"(?:排在|列在|列|居|排名|名列|排)?(?:首位|第一位|第1位|第一个|首个|最前|前面|第一)(?:的|者)?(?:部门|单位)?"
@@ -273,10 +280,14 @@ def _parse_clause(content: str, base: int, lead_rule: Span | None) -> list[Menti
     labelled = list(LABEL.finditer(content))
     out: list[Mention] = []
     if labelled:
+        led = False
         for i, lab in enumerate(labelled):
             end = labelled[i + 1].start() if i + 1 < len(labelled) else len(content)
             body = content[lab.end() : end].rstrip(" ；;，,。.")
             role_of_label = LABEL_ROLE.get(lab.group("label"))
+            if role_of_label is None and led:
+                role_of_label = "参加"  # （牵头单位：A；责任单位：B）: listed after the lead
+            led = led or role_of_label == "牵头"
             # （责任单位：A、B等；各区政府）: groups split by ； are judged alone, under the same label;
             # （负责部门：A；适用范围：全市）: a group under another label (范围, 时限) names no body
             for a, b in _split_top(body, "；;"):
@@ -321,6 +332,8 @@ def _parse_group(body: str, base: int, lead_rule: Span | None, forced: str | Non
         if not seg.strip():
             continue
         stripped = seg.rstrip()
+        if stripped.strip() in ("下同", "以下同"):
+            continue  # a rule's remark, not a list
         role = None
         t = TAIL.search(stripped)
         if t:
