@@ -29,6 +29,10 @@ SELF = {"我省": "省级", "我市": "地级", "我区": "县级", "我县": "�
 CIRCLE_STOP = re.compile(r"^(?:[一二三四五六七八九两十]大|三个|各|本|全|多个|等)|[、和及的等]")
 
 
+AREA_AFTER = re.compile(
+    r"经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|新城|工业区|工业园区|保税区|综合保税区"
+)
+QUOTED_ZONE = re.compile(r"“([\u4e00-\u9fa5]{2,16}(?:示范区|试验区|合作区|先行区|实验区))”")
 TOWN = re.compile(
     r"(?:^|(?<=[、，,；;：:\s（(]))([\u4e00-\u9fa5]{2,3}?(?:镇|街道))(?=[、，,；;。：:\s）)和及与]|$)", re.M
 )
@@ -66,6 +70,10 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
         cut = first[0][0] if first and not m.group(0).startswith("中国") else 0
         out.append(PlaceMention(m.group(0)[cut:], m.start() + cut, m.end()))
     in_zone = contained([(p.start, p.end) for p in out])
+    for m in QUOTED_ZONE.finditer(text):
+        if not blocked(m.start(), m.end()):
+            # “粤港澳人才合作特别示范区”: the zone, and the places its name names (read below)
+            out.append(PlaceMention(m.group(1), m.start(1), m.end(1)))
     for a, b in g.find_names(text):
         if blocked(a, b) or in_zone(a, b):
             continue
@@ -89,6 +97,11 @@ def find_places(text: str, doc_region: str | None, excluded: list[tuple[int, int
             continue  # county short names (新平, 城区, 范县) are words more often than places
         if place.level == "县级" and name in generic:
             continue  # 老城区改造, 新城区建设: a word here; 洛阳市老城区 matches as one longer name
+        zone = AREA_AFTER.match(text, b)
+        if zone and place.level in ("地级", "县级") and name != place.name:
+            # 广州开发区, 嘉定新城, 松江经济技术开发区: an area named after its place, as written
+            out.append(PlaceMention(name + zone.group(0), a, zone.end()))
+            continue
         out.append(PlaceMention(place.name, a, b))
     for word, level in SELF.items():
         for m in re.finditer(word, text):

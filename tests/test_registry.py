@@ -133,6 +133,13 @@ def test_issuers_by_official_name() -> None:
         ("以习近平新时代中国特色社会主义思想为指导。", set(), {"中国"}),
         ("推进南沙新区建设。", {"广州南沙新区"}, set()),
         ("做好自然资源保护。", set(), {"桂林市资源县"}),  # 资源 is a county's short name and a word
+        (
+            "推进南沙新区“粤港澳人才合作特别示范区”建设。",
+            {"粤港澳人才合作特别示范区", "广东省", "香港特别行政区"},
+            set(),
+        ),
+        ("选择广州开发区作为试点。", {"广州开发区"}, set()),
+        ("整治苏州河沿岸和武威路周边。", set(), {"苏州市", "武威市"}),  # a river and a road named after places
     ],
 )
 def test_places(sentence: str, present: set[str], absent: set[str]) -> None:
