@@ -55,7 +55,7 @@ GUANGZHOU = AgencyContext("广州市")
         # names that differ by place; branches of central bodies in a place
         ("市国资委", SHANGHAI, "上海市国有资产监督管理委员会"),
         ("市国资委", GUANGZHOU, "广州市人民政府国有资产监督管理委员会"),
-        ("区房管局", JINGAN, "上海市静安区住房保障和房屋管理局"),
+        ("区住房保障房屋管理局", JINGAN, "上海市静安区住房保障和房屋管理局"),
         ("区属国企", AgencyContext("上海市嘉定区"), "上海市嘉定区区属国有企业"),
         ("上海海事局", SHANGHAI, "中华人民共和国上海海事局"),
         ("民航华东管理局", SHANGHAI, "中国民用航空华东地区管理局"),
