@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx2
 import pytest
+from conftest import clear_neo4j, neo4j_test_auth
 from policykg.graph.embedded_store import EmbeddedStore
-from policykg.graph.neo4j_store import Neo4jStore
 
 TOKEN = "loopback-token"
 
@@ -32,6 +32,8 @@ def running_server(option: list[str]) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "POLICYKG_TOKEN": TOKEN}
     env.pop("NEO4J_URI", None)
+    user, password = neo4j_test_auth()
+    env.update({"NEO4J_USER": user or "", "NEO4J_PASSWORD": password or ""})
     proc = subprocess.Popen(
         [sys.executable, "-m", "policykg", "serve", "--port", str(port), *option],
         env=env,
@@ -68,8 +70,7 @@ def store_option(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
     if request.param == "embedded":
         return ["--data-dir", str(tmp_path / "data")]
     uri = request.getfixturevalue("neo4j_uri")
-    with Neo4jStore(uri) as s, s._driver.session() as session:
-        session.run("MATCH (n) DETACH DELETE n").consume()
+    clear_neo4j(uri, *neo4j_test_auth())
     return ["--neo4j", uri]
 
 
