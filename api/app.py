@@ -24,8 +24,11 @@ DESCRIPTION = """\
 Who leads (牵头), takes part in (参加) and is responsible for (负责) the tasks of Chinese policy
 documents, which policies a document rests on (依据), and where agencies' duties overlap.
 
-Lists take `limit` and `offset` and answer `{"items": [...], "limit", "offset", "next"}`; `next` is the
-URL of the following page or null. Errors answer `{"error": {"type", "message"}}` with a 4xx/5xx status.
+Lists take `limit` and `offset` and answer `{"items": [...], "limit", "offset", "next", "total"}`; `next` is
+the URL of the following page or null, `total` the number of rows in all. Names of agencies, policies
+(key, title or 文号 in any brackets) and regions resolve one way everywhere; an unknown name is a 404 that
+lists the closest names. Errors answer `{"error": {"type", "message"}}` with a 4xx/5xx status; a query
+that runs out of time answers 504.
 Every route runs a named Cypher template (see `GET /queries`); `POST /cypher` runs read-only ad-hoc Cypher.
 """
 

@@ -110,8 +110,12 @@ class EmbeddedStore(GraphStore):
 
     def _run_transaction(self, statements: list[Statement]) -> list[QueryResult]:
         if self.read_only:
-            raise busy(self.data_dir) if running_server(self.data_dir) else PolicyKGError(
-                f"the store at {self.data_dir} was opened read-only: open it for writing to change it"
+            raise (
+                busy(self.data_dir)
+                if running_server(self.data_dir)
+                else PolicyKGError(
+                    f"the store at {self.data_dir} was opened read-only: open it for writing to change it"
+                )
             )
         out = []
         with self._lock:

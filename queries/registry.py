@@ -33,9 +33,7 @@ from .names import KINDS, resolve
 
 __all__ = ["Param", "Template", "get", "run", "templates"]
 
-PARAM = re.compile(
-    r"^param\s+(\w+)\s*:\s*(string|int|float|bool|list|role|agency|policy|region)\s*(\?=|=)?\s*(.*)$"
-)
+PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(string|int|float|bool|list|role|agency|policy|region)\s*(\?=|=)?\s*(.*)$")
 TYPES = {"string": str, "int": int, "float": float, "bool": bool, "list": list}
 COUNT_ALL = 10**12  # the limit a template runs with to count all its rows
 
