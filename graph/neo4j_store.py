@@ -21,6 +21,9 @@ from .writes import Statement
 
 __all__ = ["Neo4jStore"]
 
+# Bolt, direct or routed, plain or TLS (the driver's HTTP preview is not a store this project runs on)
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
 
 class Neo4jStore(GraphStore):
     """A Neo4j database reached over Bolt; constraints and indexes are created on open."""
@@ -32,13 +35,16 @@ class Neo4jStore(GraphStore):
         self.uri = uri
         self.database = database or None
         auth = (user, password or "") if user else None
+        bad = PolicyKGError(
+            f"{uri!r} is not a Neo4j URI: use bolt://HOST:7687 or neo4j://HOST:7687 (+s or +ssc for TLS)"
+        )
+        if uri.partition("://")[0].lower() not in SCHEMES:
+            raise bad
         # Notifications about properties not yet present are expected on a fresh database.
         try:
             self._driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
         except (ConfigurationError, ValueError) as e:
-            raise PolicyKGError(
-                f"{uri!r} is not a Neo4j URI: use bolt://HOST:7687 or neo4j://HOST:7687 (+s or +ssc for TLS)"
-            ) from e
+            raise bad from e
         try:
             self._driver.verify_connectivity()
             self.ensure_schema()
