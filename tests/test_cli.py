@@ -104,6 +104,6 @@ def test_eval_without_gold_for_any_file_says_so(samples: Path, tmp_path: Path) -
 )
 def test_neo4j_connection_problems_are_one_line(uri: str, message: str) -> None:
     res = CliRunner().invoke(cli, ["query", "lead_ranking", "--neo4j", uri])
-    assert res.exit_code == 1 and res.exception is None or isinstance(res.exception, SystemExit)
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit)
     lines = res.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: " + message), res.output

@@ -25,7 +25,13 @@ from policykg.settings import Settings
 
 GOLD = Path(__file__).parent / "fixtures" / "gold"
 DOC_NUMBER = "鲁政字〔2023〕226号"  # document 000
-BRACKETS = ["鲁政字[2023]226号", "鲁政字［2023］226号", "鲁政字【2023】226号", "鲁政字(2023)226号", "鲁政字（2023）226号"]
+BRACKETS = [
+    "鲁政字[2023]226号",
+    "鲁政字［2023］226号",
+    "鲁政字【2023】226号",
+    "鲁政字(2023)226号",
+    "鲁政字（2023）226号",
+]
 
 
 @pytest.fixture(scope="module")
