@@ -50,11 +50,10 @@ def claim_neo4j(uri: str, user: str | None = None, password: str | None = None) 
     """Mark the database at `uri` as the test suite's: allowed when it is empty or already marked."""
     from neo4j import GraphDatabase
 
-    with GraphDatabase.driver(uri, auth=(user, password or "") if user else None) as driver:
-        records, _, _ = driver.execute_query(
-            f"OPTIONAL MATCH (m:{MARKER}) WITH count(m) AS marked MATCH (n) RETURN marked, count(n) AS nodes"
-        )
-        marked, nodes = records[0]["marked"], records[0]["nodes"]
+    auth = (user, password or "") if user else None
+    with GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF") as driver:
+        marked = driver.execute_query(f"MATCH (m:{MARKER}) RETURN count(m) AS n").records[0]["n"]
+        nodes = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
         if not marked and nodes:
             pytest.fail(
                 f"refusing to use the Neo4j database at {uri} for tests: it holds {nodes} nodes the test suite did "
@@ -70,9 +69,9 @@ def clear_neo4j(uri: str, user: str | None = None, password: str | None = None) 
     """Empty a database the test suite has claimed (its marker stays); refuse any other."""
     from neo4j import GraphDatabase
 
-    with GraphDatabase.driver(uri, auth=(user, password or "") if user else None) as driver:
-        records, _, _ = driver.execute_query(f"MATCH (m:{MARKER}) RETURN count(m) AS marked")
-        if not records[0]["marked"]:
+    auth = (user, password or "") if user else None
+    with GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF") as driver:
+        if not driver.execute_query(f"MATCH (m:{MARKER}) RETURN count(m) AS n").records[0]["n"]:
             raise RuntimeError(f"refusing to clear {uri}: the test suite did not create that database")
         driver.execute_query(f"MATCH (n) WHERE NOT n:{MARKER} DETACH DELETE n")
 
