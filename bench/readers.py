@@ -17,10 +17,11 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from policykg.errors import PolicyKGError
 from policykg.graph import open_store
 from policykg.graph.ingest import ingest_paths
 from policykg.queries.registry import run
+
+from policykg.errors import PolicyKGError
 
 SAMPLES = Path(str(resources.files("policykg").joinpath("samples")))
 

@@ -6,6 +6,7 @@ per document; reads run in read transactions, so the server itself refuses any w
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import neo4j
@@ -55,8 +56,10 @@ class Neo4jStore(GraphStore):
             raise PolicyKGError(f"Neo4j at {uri} refused {who}: check NEO4J_USER and NEO4J_PASSWORD") from e
         except (ServiceUnavailable, Neo4jError, OSError) as e:
             self._driver.close()
-            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise PolicyKGError(f"cannot reach Neo4j at {uri}: {first}") from e
+            # the driver's message spans lines; its last reason is the one that says what happened
+            reasons = re.findall(r"\(reason (.+?)\)\s*$", str(e), re.M)
+            why = reasons[-1] if reasons else (str(e).strip().splitlines() or [type(e).__name__])[0].rstrip(":")
+            raise PolicyKGError(f"cannot reach Neo4j at {uri} (is the server running there?): {why}") from e
 
     def _session(self, mode: str) -> neo4j.Session:
         return self._driver.session(database=self.database, default_access_mode=mode)

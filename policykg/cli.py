@@ -45,9 +45,20 @@ def _open(neo4j_uri: str | None, data_dir: str | None, *, create: bool = False, 
     from policykg.graph import open_store
 
     try:
-        return open_store(_settings(neo4j_uri, data_dir), create=create, read_only=read_only)
+        store = open_store(_settings(neo4j_uri, data_dir), create=create, read_only=read_only)
     except PolicyKGError as e:
         raise click.ClickException(str(e)) from e
+    if read_only and store.kind == "embedded":
+        from policykg.graph.embedded_store import running_server
+
+        server = running_server(store.data_dir)
+        if server:
+            click.echo(
+                f"note: `policykg serve` (pid {server['pid']}, {server['url']}) holds this store; "
+                "read read-only, as committed now",
+                err=True,
+            )
+    return store
 
 
 def _progress(items: Iterable[Any], total: int, label: str, enabled: bool) -> Iterator[Any]:

@@ -118,10 +118,13 @@ def test_cli_and_python_read_while_serve_holds_the_store(tmp_path: Path, samples
     data = tmp_path / "data"
     first, second = samples / "003_22293d2eac0c7b96.txt", samples / "002_06d5094a3990f22f.txt"
     assert CliRunner().invoke(cli, ["ingest", str(first), "--data-dir", str(data)]).exit_code == 0
+    alone = CliRunner().invoke(cli, ["query", "documents", "--data-dir", str(data)])
+    assert alone.exit_code == 0 and "note:" not in alone.stderr
 
     def documents() -> list[str]:
         res = CliRunner().invoke(cli, ["query", "documents", "--format", "json", "--data-dir", str(data)])
         assert res.exit_code == 0, res.output
+        assert "note: `policykg serve` (pid" in res.stderr and "read read-only" in res.stderr
         return [r[2] for r in json.loads(res.stdout)["rows"]]
 
     with running_server(["--data-dir", str(data)]) as base:

@@ -99,7 +99,7 @@ def test_eval_without_gold_for_any_file_says_so(samples: Path, tmp_path: Path) -
     ("uri", "message"),
     [
         ("http://127.0.0.1:7474", "'http://127.0.0.1:7474' is not a Neo4j URI: use bolt://HOST:7687"),
-        ("bolt://127.0.0.1:1", "cannot reach Neo4j at bolt://127.0.0.1:1: "),
+        ("bolt://127.0.0.1:1", "cannot reach Neo4j at bolt://127.0.0.1:1 (is the server running there?): "),
     ],
 )
 def test_neo4j_connection_problems_are_one_line(uri: str, message: str) -> None:
