@@ -40,7 +40,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
-        app.state.store = store if store is not None else open_store(settings)
+        # a server takes uploads, so it may start on an empty folder (as `policykg serve` does)
+        app.state.store = store if store is not None else open_store(settings, create=True)
         try:
             yield
         finally:

@@ -17,6 +17,7 @@ from policykg.graph import GraphStore, open_store
 from policykg.graph.embedded_store import DB_FILE
 from policykg.graph.ingest import ingest_paths
 from policykg.graph.paths import chinese_number, path_sort_key
+from policykg.graph.writes import Statement
 from policykg.queries.registry import get, run, templates
 
 from policykg.cli import cli
@@ -269,3 +270,14 @@ def test_store_files_only_where_asked(tmp_path: Path, samples: Path) -> None:
     with open_store(data, create=True) as store:
         ingest_paths(store, [str(samples / "003_22293d2eac0c7b96.txt")], progress=False)
     assert (data / DB_FILE).exists()
+
+
+def test_a_store_from_before_sort_keys_gets_them_on_open(tmp_path: Path, samples: Path) -> None:
+    data = tmp_path / "old"
+    with open_store(data, create=True) as store:
+        ingest_paths(store, [str(samples / "003_22293d2eac0c7b96.txt")], progress=False)
+        store._run_transaction([Statement("MATCH (t:Task) SET t.sort_key = NULL")])  # as an earlier version wrote
+        assert store.query("MATCH (t:Task) WHERE t.sort_key IS NULL RETURN count(t)").rows == [[22]]
+    with open_store(data) as store:
+        stored = store.query("MATCH (t:Task) RETURN t.path, t.sort_key").rows
+    assert len(stored) == 22 and all(sk == path_sort_key(p) for p, sk in stored)
