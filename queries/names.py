@@ -13,8 +13,6 @@ import difflib
 import re
 from typing import Any
 
-from policykg.ingest.citations import policy_key
-
 from policykg.errors import NameNotFound
 
 __all__ = ["KINDS", "doc_number_key", "resolve"]
@@ -45,7 +43,12 @@ def doc_number_key(text: str) -> str:
 def resolve(store: Any, kind: str, name: str) -> str:
     """The key of the `kind` node that `name` names; NameNotFound (with close names) when none does."""
     name = name.strip()
-    rows = store.query(_EXACT[kind], {"n": name, "k": policy_key(name)} if kind == "policy" else {"n": name}).rows
+    rows = store.query(_EXACT[kind], {"n": name, "k": name} if kind == "policy" else {"n": name}).rows
+    if not rows and kind == "policy":
+        # the key the ingest side gives a title (imported only now: policykg.ingest loads spaCy)
+        from policykg.ingest.citations import policy_key
+
+        rows = store.query(_EXACT[kind], {"n": name, "k": policy_key(name)}).rows
     if rows:
         return rows[0][0]
     known = store.query(_NAMES[kind]).rows
