@@ -24,8 +24,11 @@ DESCRIPTION = """\
 Who leads (牵头), takes part in (参加) and is responsible for (负责) the tasks of Chinese policy
 documents, which policies a document rests on (依据), and where agencies' duties overlap.
 
-Lists take `limit` and `offset` and answer `{"items": [...], "limit", "offset", "next"}`; `next` is the
-URL of the following page or null. Errors answer `{"error": {"type", "message"}}` with a 4xx/5xx status.
+Lists take `limit` and `offset` and answer `{"items": [...], "limit", "offset", "next", "total"}`; `next` is
+the URL of the following page or null, `total` the number of rows in all. Names of agencies, policies
+(key, title or 文号 in any brackets) and regions resolve one way everywhere; an unknown name is a 404 that
+lists the closest names. Errors answer `{"error": {"type", "message"}}` with a 4xx/5xx status; a query
+that runs out of time answers 504.
 Every route runs a named Cypher template (see `GET /queries`); `POST /cypher` runs read-only ad-hoc Cypher.
 """
 
@@ -37,7 +40,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
-        app.state.store = store if store is not None else open_store(settings)
+        # a server takes uploads, so it may start on an empty folder (as `policykg serve` does)
+        app.state.store = store if store is not None else open_store(settings, create=True)
         try:
             yield
         finally:

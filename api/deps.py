@@ -1,4 +1,8 @@
-"""What routes share: the store and settings of the app, pagination, and running a template as a page."""
+"""What routes share: the store and settings of the app, pagination, and running a template as a page.
+
+Every list answers a Page: `{"items", "limit", "offset", "next", "total"}`; the template is asked for
+one row more than the page (queries/registry.py), so `next` is set exactly when more rows exist.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from pydantic import BaseModel
 
 from policykg.settings import Settings
 
-__all__ = ["Page", "PageParams", "Rows", "StoreDep", "first_or_404", "page", "require_token", "rows"]
+__all__ = ["PageParams", "StoreDep", "first", "page", "page_of", "require_token"]
 
 MAX_PAGE = 1000
 
@@ -44,36 +48,46 @@ def page_params(
 Paging = Annotated[PageParams, Depends(page_params)]
 
 
-class Page(BaseModel):
-    items: list[dict[str, Any]]
-    limit: int
-    offset: int
-    next: str | None = None
+def _next(request: Request, paging: PageParams, more: bool) -> str | None:
+    return (
+        str(request.url.include_query_params(limit=paging.limit, offset=paging.offset + paging.limit)) if more else None
+    )
 
 
-class Rows(BaseModel):
-    columns: list[str]
-    rows: list[list[Any]]
-    truncated: bool = False
-
-
-def page(request: Request, store: GraphStore, name: str, params: dict[str, Any], paging: PageParams) -> Page:
-    """One page of a template's rows; one row more is asked for to know whether a next page exists."""
-    res = registry.run(store, name, {**params, "limit": paging.limit + 1, "offset": paging.offset})
+def page(request: Request, store: GraphStore, name: str, params: dict[str, Any], paging: PageParams) -> dict[str, Any]:
+    """One page of a template's rows, with the URL of the next page and the total number of rows."""
+    res = registry.run(
+        store,
+        name,
+        {**params, "limit": paging.limit, "offset": paging.offset},
+        count=True,
+        timeout=request.app.state.settings.query_timeout,
+    )
     items = res.records()
-    nxt = None
-    if len(items) > paging.limit:
-        items = items[: paging.limit]
-        nxt = str(request.url.include_query_params(limit=paging.limit, offset=paging.offset + paging.limit))
-    return Page(items=items, limit=paging.limit, offset=paging.offset, next=nxt)
+    return {
+        "items": items,
+        "limit": paging.limit,
+        "offset": paging.offset,
+        "next": _next(request, paging, res.truncated),
+        "total": res.total,
+    }
 
 
-def rows(store: GraphStore, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    return registry.run(store, name, params).records()
+def page_of(request: Request, everything: list[Any], paging: PageParams) -> dict[str, Any]:
+    """One page of a list already in memory, in the same shape."""
+    end = paging.offset + paging.limit
+    return {
+        "items": everything[paging.offset : end],
+        "limit": paging.limit,
+        "offset": paging.offset,
+        "next": _next(request, paging, end < len(everything)),
+        "total": len(everything),
+    }
 
 
-def first_or_404(store: GraphStore, name: str, params: dict[str, Any], what: str) -> dict[str, Any]:
-    found = rows(store, name, params)
+def first(store: GraphStore, name: str, params: dict[str, Any], what: str) -> dict[str, Any]:
+    """The one row of a detail template (its name parameters resolved, so an unknown name is a 404)."""
+    found = registry.run(store, name, params).records()
     if not found:
         raise HTTPException(404, f"no {what}")
     return found[0]

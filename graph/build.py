@@ -13,6 +13,7 @@ from policykg.ingest.gazetteer import NATION, gazetteer
 from policykg.ingest.types import DocumentRecord
 
 from .model import REFERENCE_DOC, DocumentGraph, Node, Rel
+from .paths import path_sort_key
 
 __all__ = ["doc_key", "record_to_graph"]
 
@@ -106,6 +107,7 @@ def record_to_graph(record: DocumentRecord) -> DocumentGraph:
             f"{key}#{t.path}",
             policy=key,
             path=t.path,
+            sort_key=path_sort_key(t.path),
             title=t.title,
             text=t.text,
             doc=key,

@@ -1,27 +1,71 @@
 """The embedded default store: ladybug (the maintained fork of Kùzu), in-process, no server.
 
 Data persists in one database file under the data directory; ladybug's write-ahead log makes a
-committed document survive a crash. One process may open the directory for writing at a time.
+committed document survive a crash. One process may open the directory for writing at a time
+(`policykg serve`, say, which records its address in `server.json` there); others open it read-only,
+which ladybug allows beside a writer: a read-only open sees what was committed when it opened. While
+the writer is writing, an open or a read can fail on a WAL being appended or checkpointed (13 of 32
+plain opens beside a non-stop writer, none with a wrong answer: `python bench/readers.py --raw`), so
+read-only opens and reads are retried a few times (0 of 17 failed: `python bench/readers.py`).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import ladybug
 
-from policykg.errors import PolicyKGError, QueryError
+from policykg.errors import PolicyKGError, QueryError, QueryTimeout, StoreBusy, StoreNotFound
 
 from .dialect import for_ladybug, plain
 from .schema import ladybug_add_columns, ladybug_columns, ladybug_schema
 from .store import GraphStore, QueryResult
 from .writes import Statement
 
-__all__ = ["EmbeddedStore"]
+__all__ = ["DB_FILE", "SERVER_FILE", "EmbeddedStore", "running_server"]
 
 DB_FILE = "graph.lbug"
+SERVER_FILE = "server.json"  # {"url", "pid"} of the `policykg serve` that holds the store
+ATTEMPTS = 8
+# What ladybug says when a read-only reader meets a WAL being written or checkpointed by the writer.
+TRANSIENT = ("WAL", "checkpoint", "Checksum", "invalid local node offset", "Storage exception")
+
+
+def running_server(data_dir: str | Path) -> dict[str, Any] | None:
+    """The `policykg serve` recorded in `data_dir` if its process is alive, else None."""
+    try:
+        info = json.loads((Path(data_dir) / SERVER_FILE).read_text(encoding="utf-8"))
+        os.kill(int(info["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return info
+
+
+def no_store(data_dir: Path) -> StoreNotFound:
+    return StoreNotFound(
+        f"no policy-kg store at {data_dir}: make one with `policykg ingest DOCS --data-dir {data_dir}` "
+        f"(or `policykg demo`), or point to an existing one with --data-dir, POLICYKG_DATA or --neo4j URI"
+    )
+
+
+def busy(data_dir: Path, detail: str = "") -> StoreBusy:
+    server = running_server(data_dir)
+    if server:
+        return StoreBusy(
+            f"the store at {data_dir} is held by `policykg serve` (pid {server['pid']}, {server['url']}): stop it "
+            f"to write here, or upload through its API: curl -X POST {server['url']}/documents "
+            "-H 'Authorization: Bearer $POLICYKG_TOKEN' -F file=@FILE (reading commands work while it runs)"
+        )
+    return StoreBusy(f"the store at {data_dir} is held for writing by another process{detail}: wait for it or stop it")
+
+
+def _transient(e: Exception) -> bool:
+    return any(t in str(e) for t in TRANSIENT)
 
 
 class EmbeddedStore(GraphStore):
@@ -29,20 +73,35 @@ class EmbeddedStore(GraphStore):
 
     kind = "embedded"
 
-    def __init__(self, data_dir: str | Path, read_only: bool = False) -> None:
+    def __init__(self, data_dir: str | Path, read_only: bool = False, create: bool = True) -> None:
+        """Open the store in `data_dir`; a missing store is created only when writing with `create`."""
         super().__init__()
         self.data_dir = Path(data_dir)
         self.read_only = read_only
-        try:
+        if not (self.data_dir / DB_FILE).exists() and (read_only or not create):
+            raise no_store(self.data_dir)
+        if not read_only:
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            self._db = ladybug.Database(str(self.data_dir / DB_FILE), read_only=read_only)
-            self._conn = ladybug.Connection(self._db)
-        except RuntimeError as e:
-            raise PolicyKGError(f"cannot open the embedded store at {self.data_dir}: {e}") from e
         # A ladybug connection runs one statement at a time; threads (the API) take turns.
         self._lock = threading.RLock()
+        self._open()
         if not read_only:
             self.ensure_schema()
+            self.fill_sort_keys()
+
+    def _open(self) -> None:
+        for attempt in range(ATTEMPTS):
+            try:
+                self._db = ladybug.Database(str(self.data_dir / DB_FILE), read_only=self.read_only)
+                self._conn = ladybug.Connection(self._db)
+                return
+            except RuntimeError as e:
+                if "Could not set lock" in str(e):
+                    holder = str(e).split("(Lock is held by ", 1)[-1].split(")")[0] if "held by" in str(e) else ""
+                    raise busy(self.data_dir, f" ({holder})" if holder else "") from e
+                if not (self.read_only and _transient(e)) or attempt == ATTEMPTS - 1:
+                    raise PolicyKGError(f"cannot open the embedded store at {self.data_dir}: {e}") from e
+                time.sleep(0.05 * (attempt + 1))
 
     def ensure_schema(self) -> None:
         with self._lock:
@@ -58,6 +117,14 @@ class EmbeddedStore(GraphStore):
                     self._conn.execute(stmt)
 
     def _run_transaction(self, statements: list[Statement]) -> list[QueryResult]:
+        if self.read_only:
+            raise (
+                busy(self.data_dir)
+                if running_server(self.data_dir)
+                else PolicyKGError(
+                    f"the store at {self.data_dir} was opened read-only: open it for writing to change it"
+                )
+            )
         out = []
         with self._lock:
             self._conn.execute("BEGIN TRANSACTION")
@@ -72,15 +139,35 @@ class EmbeddedStore(GraphStore):
                 raise
         return out
 
-    def _read(self, cypher: str, params: dict[str, Any], timeout: float | None, limit: int | None) -> QueryResult:
-        with self._lock:
+    def _execute(self, cypher: str, params: dict[str, Any], timeout: float | None) -> ladybug.QueryResult:
+        for attempt in range(ATTEMPTS):
             self._conn.set_query_timeout(int(timeout * 1000) if timeout else 0)
             try:
-                res = self._conn.execute(for_ladybug(cypher), params)
+                return self._conn.execute(for_ladybug(cypher), params)
             except RuntimeError as e:
-                raise QueryError(str(e)) from e
+                if "Interrupted" in str(e):
+                    raise QueryTimeout(f"the query ran past its time limit ({timeout} s) and was stopped") from e
+                if not (self.read_only and _transient(e)) or attempt == ATTEMPTS - 1:
+                    raise QueryError(str(e)) from e
+                # the writer moved the WAL under this reader: open again to see its latest commit
+                self._conn.close()
+                self._db.close()
+                time.sleep(0.05 * (attempt + 1))
+                self._open()
             finally:
                 self._conn.set_query_timeout(0)
+        raise AssertionError("unreachable")
+
+    def _count(self, cypher: str, params: dict[str, Any], timeout: float | None) -> int:
+        with self._lock:
+            res = self._execute(cypher, params, timeout)
+            n = res.get_num_tuples()
+            res.close()
+        return n
+
+    def _read(self, cypher: str, params: dict[str, Any], timeout: float | None, limit: int | None) -> QueryResult:
+        with self._lock:
+            res = self._execute(cypher, params, timeout)
             columns = res.get_column_names()
             if limit is None:
                 rows = res.get_all()
@@ -103,4 +190,5 @@ class EmbeddedStore(GraphStore):
             "engine": "ladybug",
             "version": ladybug.__version__,
             "path": str(self.data_dir),
+            "read_only": self.read_only,
         }

@@ -44,6 +44,7 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
         "key": "STRING",  # policy key + '#' + numbering path
         "policy": "STRING",
         "path": "STRING",  # gold format: 二.(一).1
+        "sort_key": "STRING",  # the path in document order (graph/paths.py): 00002.00001.00001
         "title": "STRING",
         "text": "STRING",
         "doc": "STRING",

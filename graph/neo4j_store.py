@@ -6,13 +6,14 @@ per document; reads run in read transactions, so the server itself refuses any w
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import neo4j
 from neo4j import GraphDatabase, unit_of_work
-from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ClientError, ConfigurationError, Neo4jError, ServiceUnavailable
 
-from policykg.errors import PolicyKGError, QueryError, ReadOnlyViolation
+from policykg.errors import PolicyKGError, QueryError, QueryTimeout, ReadOnlyViolation
 
 from .dialect import plain
 from .schema import neo4j_schema
@@ -20,6 +21,9 @@ from .store import GraphStore, QueryResult
 from .writes import Statement
 
 __all__ = ["Neo4jStore"]
+
+# Bolt, direct or routed, plain or TLS (the driver's HTTP preview is not a store this project runs on)
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 class Neo4jStore(GraphStore):
@@ -32,14 +36,30 @@ class Neo4jStore(GraphStore):
         self.uri = uri
         self.database = database or None
         auth = (user, password or "") if user else None
+        bad = PolicyKGError(
+            f"{uri!r} is not a Neo4j URI: use bolt://HOST:7687 or neo4j://HOST:7687 (+s or +ssc for TLS)"
+        )
+        if uri.partition("://")[0].lower() not in SCHEMES:
+            raise bad
         # Notifications about properties not yet present are expected on a fresh database.
-        self._driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+        try:
+            self._driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+        except (ConfigurationError, ValueError) as e:
+            raise bad from e
         try:
             self._driver.verify_connectivity()
+            self.ensure_schema()
+            self.fill_sort_keys()
+        except AuthError as e:
+            self._driver.close()
+            who = f"the credentials of user {user!r}" if user else "a connection without credentials"
+            raise PolicyKGError(f"Neo4j at {uri} refused {who}: check NEO4J_USER and NEO4J_PASSWORD") from e
         except (ServiceUnavailable, Neo4jError, OSError) as e:
             self._driver.close()
-            raise PolicyKGError(f"cannot reach Neo4j at {uri}: {e}") from e
-        self.ensure_schema()
+            # the driver's message spans lines; its last reason is the one that says what happened
+            reasons = re.findall(r"\(reason (.+?)\)\s*$", str(e), re.M)
+            why = reasons[-1] if reasons else (str(e).strip().splitlines() or [type(e).__name__])[0].rstrip(":")
+            raise PolicyKGError(f"cannot reach Neo4j at {uri} (is the server running there?): {why}") from e
 
     def _session(self, mode: str) -> neo4j.Session:
         return self._driver.session(database=self.database, default_access_mode=mode)
@@ -82,7 +102,12 @@ class Neo4jStore(GraphStore):
         except ClientError as e:
             if "Writing in read access mode" in (e.message or "") or e.code.endswith("ForbiddenDueToTransactionType"):
                 raise ReadOnlyViolation(e.message or str(e)) from e
+            if "TransactionTimedOut" in (e.code or ""):
+                raise QueryTimeout(f"the query ran past its time limit ({timeout} s) and was stopped") from e
             raise QueryError(e.message or str(e)) from e
+
+    def _count(self, cypher: str, params: dict[str, Any], timeout: float | None) -> int:
+        return self._read(f"CALL {{\n{cypher}\n}}\nRETURN count(*) AS n", params, timeout, None).rows[0][0]
 
     def close(self) -> None:
         self._driver.close()

@@ -25,6 +25,13 @@ def ladybug_schema() -> list[str]:
         pairs = ", ".join(f"FROM {a} TO {b}" for a, b in ends)
         cols = ", ".join(f"{_q(p)} {t}" for p, t in REL_PROPERTIES[rtype].items())
         stmts.append(f"CREATE REL TABLE IF NOT EXISTS {_q(rtype)}({pairs}, {cols})")
+    # a store made before a property existed gets the column (the store fills it, see store.py)
+    stmts += [
+        f"ALTER TABLE {label} ADD IF NOT EXISTS {_q(p)} {t}"
+        for label, props in NODE_PROPERTIES.items()
+        for p, t in props.items()
+        if p != "key"
+    ]
     return stmts
 
 
@@ -59,6 +66,7 @@ def neo4j_schema() -> list[str]:
     ]
     stmts += [
         "CREATE INDEX task_doc IF NOT EXISTS FOR (n:Task) ON (n.doc)",
+        "CREATE INDEX task_sort_key IF NOT EXISTS FOR (n:Task) ON (n.sort_key)",
         "CREATE INDEX policy_source IF NOT EXISTS FOR (n:Policy) ON (n.source)",
         "CREATE INDEX policy_doc_number IF NOT EXISTS FOR (n:Policy) ON (n.doc_number)",
         "CREATE INDEX agency_name IF NOT EXISTS FOR (n:Agency) ON (n.name)",

@@ -7,12 +7,15 @@ each engine implements: `_run_transaction(statements)` and `_read(cypher, params
 
 from __future__ import annotations
 
+import os
 import threading
+import warnings
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePath
 from typing import Any, Literal
 
-from policykg.errors import PolicyKGError, ReadOnlyViolation
+from policykg.errors import PolicyKGError, ReadOnlyViolation, StoreBusy
 from policykg.settings import Settings
 
 from .dialect import write_clause
@@ -26,18 +29,35 @@ Status = Literal["new", "updated", "unchanged", "duplicate"]
 
 @dataclass
 class QueryResult:
+    """Rows of a query; `truncated` is true when more rows existed than were returned."""
+
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool = False
+    total: int | None = None  # all the rows there are, when counted
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
 
     def to_dataframe(self) -> Any:
-        """The rows as a pandas DataFrame (pandas is optional)."""
-        import pandas as pd
-
+        """The rows as a pandas DataFrame (`pip install 'policy-kg[notebook]'`)."""
+        try:
+            import pandas as pd
+        except ImportError as e:
+            raise PolicyKGError("DataFrames need pandas: pip install 'policy-kg[notebook]'") from e
         return pd.DataFrame(self.rows, columns=self.columns)
+
+    @property
+    def df(self) -> Any:
+        """The rows as a pandas DataFrame."""
+        return self.to_dataframe()
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        more = ", truncated: more rows exist" if self.truncated else ""
+        return f"<QueryResult {len(self.rows)} rows × {self.columns}{more}>"
 
 
 @dataclass
@@ -73,6 +93,10 @@ class GraphStore(ABC):
         """Run one query in read mode."""
 
     @abstractmethod
+    def _count(self, cypher: str, params: dict[str, Any], timeout: float | None) -> int:
+        """The number of rows `cypher` answers, without fetching them."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     @abstractmethod
@@ -101,6 +125,10 @@ class GraphStore(ABC):
             if clause:
                 raise ReadOnlyViolation(f"read-only endpoint: {clause} is not allowed")
         return self._read(cypher, params or {}, timeout, limit)
+
+    def count(self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> int:
+        """How many rows a read query answers in all."""
+        return self._count(cypher, params or {}, timeout)
 
     def document_status(self, source: str, content_hash: str) -> tuple[Status, str | None]:
         """new / unchanged / updated for a file, and the key it is stored under now."""
@@ -135,12 +163,13 @@ class GraphStore(ABC):
             )
 
     def remove_document(self, doc_or_source: str) -> str:
-        """Remove a stored document (by policy key, file name or title); returns its key."""
+        """Remove a stored document (by policy key, title, file name or the path it was ingested from)."""
+        name = PurePath(doc_or_source).name  # stored documents are known by file name
         with self._write_lock:
             rows = self._read(
-                "MATCH (p:Policy) WHERE p.ingested = true AND (p.key = $d OR p.source = $d OR p.title = $d) "
-                "RETURN p.key AS key",
-                {"d": doc_or_source},
+                "MATCH (p:Policy) WHERE p.ingested = true AND (p.key = $d OR p.source = $d OR p.title = $d "
+                "OR p.source = $name) RETURN p.key AS key",
+                {"d": doc_or_source, "name": name},
                 None,
                 None,
             ).rows
@@ -149,6 +178,21 @@ class GraphStore(ABC):
             doc = rows[0][0]
             self._run_transaction(remove_plan(doc, self._affected(doc)))
             return doc
+
+    def fill_sort_keys(self) -> None:
+        """Give tasks stored before `sort_key` existed their key (a store made by an earlier version)."""
+        from .paths import path_sort_key
+
+        rows = self._read("MATCH (t:Task) WHERE t.sort_key IS NULL RETURN t.key, t.path", {}, None, None).rows
+        if rows:
+            self._run_transaction(
+                [
+                    Statement(
+                        "UNWIND $rows AS row MATCH (t:Task {key: row.key}) SET t.sort_key = row.sort_key",
+                        {"rows": [{"key": k, "sort_key": path_sort_key(p or "")} for k, p in rows]},
+                    )
+                ]
+            )
 
     def _affected(self, doc: str) -> list[str]:
         return [r[0] for r in self._read(AFFECTED_AGENCIES, {"doc": doc}, None, None).rows]
@@ -169,13 +213,39 @@ class DocumentNotFound(PolicyKGError):
     status = 404
 
 
-def open_store(settings: Settings | None = None) -> GraphStore:
-    """Neo4j when a URI is configured, otherwise the embedded store under the data directory."""
-    settings = settings or Settings.from_env()
+def open_store(
+    where: Settings | str | os.PathLike[str] | None = None,
+    *,
+    create: bool = False,
+    read_only: bool | None = None,
+) -> GraphStore:
+    """The graph store `where` names: a folder (the embedded store), a bolt:// or neo4j:// URI, or
+    Settings; None reads the environment (NEO4J_URI, else POLICYKG_DATA, else ./policykg-data).
+
+    Opening never creates a store unless `create` is true: a folder with no store raises
+    StoreNotFound, which says how to make one. `read_only=None` opens the embedded store for writing
+    when it is free and read-only, with a warning, when another process such as `policykg serve`
+    holds it; True and False insist on one mode.
+    """
+    if where is None or isinstance(where, Settings):
+        settings = where or Settings.from_env()
+    elif "://" in str(where):
+        settings = replace(Settings.from_env(), neo4j_uri=str(where))
+    else:
+        settings = replace(Settings.from_env(), neo4j_uri=None, data_dir=Path(where))
     if settings.neo4j_uri:
         from .neo4j_store import Neo4jStore
 
         return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database)
     from .embedded_store import EmbeddedStore
 
-    return EmbeddedStore(settings.data_dir)
+    if read_only is not None:
+        return EmbeddedStore(settings.data_dir, read_only=read_only, create=create)
+    try:
+        return EmbeddedStore(settings.data_dir, create=create)
+    except StoreBusy as e:
+        warnings.warn(
+            f"{e}. Opened read-only: you see the data as committed now; open the store again to see later changes.",
+            stacklevel=2,
+        )
+        return EmbeddedStore(settings.data_dir, read_only=True)

@@ -2,7 +2,8 @@
 
 Every command opens the store from one place (`--neo4j URI` / NEO4J_URI, else the embedded store
 under `--data-dir` / POLICYKG_DATA / ./policykg-data) and turns library errors into `Error: …`
-with a non-zero exit.
+with a non-zero exit. Reading commands never create a store and open the embedded one read-only,
+so they work while `policykg serve` holds it; writing commands say what holds it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -37,13 +41,39 @@ def _settings(neo4j_uri: str | None, data_dir: str | None) -> Settings:
     return settings
 
 
-def _open(neo4j_uri: str | None, data_dir: str | None) -> Any:
+def _open(neo4j_uri: str | None, data_dir: str | None, *, create: bool = False, read_only: bool = False) -> Any:
     from policykg.graph import open_store
 
     try:
-        return open_store(_settings(neo4j_uri, data_dir))
+        store = open_store(_settings(neo4j_uri, data_dir), create=create, read_only=read_only)
     except PolicyKGError as e:
         raise click.ClickException(str(e)) from e
+    if read_only and store.kind == "embedded":
+        from policykg.graph.embedded_store import running_server
+
+        server = running_server(store.data_dir)
+        if server:
+            click.echo(
+                f"note: `policykg serve` (pid {server['pid']}, {server['url']}) holds this store; "
+                "read read-only, as committed now",
+                err=True,
+            )
+    return store
+
+
+def _progress(items: Iterable[Any], total: int, label: str, enabled: bool) -> Iterator[Any]:
+    """`items`, with a progress bar on stderr when there are several and the user did not ask for quiet."""
+    if not enabled or total < 2:
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        for item in items:
+            yield item
+            bar.advance(task)
 
 
 @click.group()
@@ -59,7 +89,10 @@ def cli() -> None:
 @click.option("--text/--no-text", default=False, help="Include each document's clean text.")
 @click.option("--report", "report", is_flag=True, help="Print what was not understood (no gold needed).")
 @click.option("--report-json", type=click.Path(dir_okay=False), help="Write that report as JSON here.")
-def extract(paths: tuple[str, ...], output: str | None, text: bool, report: bool, report_json: str | None) -> None:
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def extract(
+    paths: tuple[str, ...], output: str | None, text: bool, report: bool, report_json: str | None, quiet: bool
+) -> None:
     """Extract facts from documents (files or folders) as JSON lines in the gold format.
 
     With --report, also list per document what extraction did not understand: clause-like spans naming
@@ -69,20 +102,25 @@ def extract(paths: tuple[str, ...], output: str | None, text: bool, report: bool
     Example: policykg extract samples/ -o out.jsonl --report
     """
     from policykg.ingest import extract_many
+    from policykg.ingest.pipeline import iter_documents
     from policykg.ingest.report import document_report
 
     reports: list[dict[str, Any]] = []
     want_report = report or bool(report_json)
-    failed = 0
+    files = list(iter_documents(list(paths)))
+    failed = written = 0
+    t0 = time.perf_counter()
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
-        for _path, rec in extract_many(list(paths), keep_text=text or want_report):
+        batch = extract_many(files, keep_text=text or want_report)
+        for _path, rec in _progress(batch, len(files), "extracting", not quiet):
             if isinstance(rec, DocumentError):
                 failed += 1
                 click.echo(f"error: {rec}", err=True)
                 continue
             if want_report:
                 reports.append(document_report(rec.model_dump()))
+            written += 1
             out.write(
                 json.dumps(
                     rec.model_dump(exclude_none=False, exclude={"clean_text"} if not text else set()),
@@ -93,6 +131,11 @@ def extract(paths: tuple[str, ...], output: str | None, text: bool, report: bool
     finally:
         if output:
             out.close()
+    where = output or "stdout"
+    click.echo(
+        f"extracted {written} of {len(files)} documents to {where} ({failed} failed) in {time.perf_counter() - t0:.1f} s",
+        err=True,
+    )
     if want_report:
         _print_report(reports, report_json)
     if failed:
@@ -158,8 +201,9 @@ def _print_report(reports: list[dict[str, Any]], path: str | None) -> None:
     ),
     help="With --diff: only these fields (repeatable).",
 )
+@click.option("--quiet", is_flag=True, help="No progress bar.")
 def evaluate(
-    gold_dir: str, paths: tuple[str, ...], as_json: bool, show_diff: bool, diff_fields: tuple[str, ...]
+    gold_dir: str, paths: tuple[str, ...], as_json: bool, show_diff: bool, diff_fields: tuple[str, ...], quiet: bool
 ) -> None:
     """Precision, recall and F1 per field and per document against gold annotations.
 
@@ -169,6 +213,7 @@ def evaluate(
     """
     from policykg.evaluate import diff, score
     from policykg.ingest import extract_many
+    from policykg.ingest.pipeline import iter_documents
 
     preds: list[dict[str, Any]] = []
     docs = []
@@ -177,12 +222,18 @@ def evaluate(
             preds += [json.loads(line) for line in Path(p).read_text(encoding="utf-8").splitlines() if line.strip()]
         else:
             docs.append(p)
-    for _p, rec in extract_many(docs):
+    files = list(iter_documents(docs))
+    for _p, rec in _progress(extract_many(files), len(files), "extracting", not quiet):
         if isinstance(rec, DocumentError):
             click.echo(f"error: {rec}", err=True)
         else:
             preds.append(rec.model_dump())
     result = score(gold_dir, preds)
+    if not result["documents"]:
+        raise click.ClickException(
+            f"no gold annotation in {gold_dir} for any of the {len(preds)} documents read: a gold file is "
+            '<file stem>.json whose "doc" names the document; nothing was scored'
+        )
     if show_diff:
         _print_diff(diff(gold_dir, preds, list(diff_fields) or None), as_json)
         return
@@ -243,7 +294,7 @@ def ingest(paths: tuple[str, ...], neo4j_uri: str | None, data_dir: str | None, 
     """
     from policykg.graph.ingest import ingest_paths
 
-    store = _open(neo4j_uri, data_dir)
+    store = _open(neo4j_uri, data_dir, create=True)
     with store:
         summary = ingest_paths(store, list(paths), progress=not quiet)
     click.echo(summary.describe())
@@ -255,9 +306,10 @@ def ingest(paths: tuple[str, ...], neo4j_uri: str | None, data_dir: str | None, 
 @click.argument("doc")
 @store_options
 def remove(doc: str, neo4j_uri: str | None, data_dir: str | None) -> None:
-    """Take a stored document's facts out of the graph (by file name, title or key).
+    """Take a stored document's facts out of the graph (by the path it was ingested from, its file
+    name, title or key).
 
-    Example: policykg remove 003_22293d2eac0c7b96.txt
+    Example: policykg remove policykg/samples/003_22293d2eac0c7b96.txt
     """
     store = _open(neo4j_uri, data_dir)
     with store:
@@ -283,7 +335,8 @@ def list_queries() -> None:
 
 def _format(result: Any, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps({"columns": result.columns, "rows": result.rows}, ensure_ascii=False, indent=1)
+        body = {"columns": result.columns, "rows": result.rows, "truncated": result.truncated, "total": result.total}
+        return json.dumps(body, ensure_ascii=False, indent=1)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)
@@ -299,6 +352,18 @@ def _format(result: Any, fmt: str) -> str:
     buf = io.StringIO()
     Console(file=buf, width=200).print(table)
     return buf.getvalue().rstrip("\n")
+
+
+def _echo(result: Any, fmt: str, offset: int = 0) -> None:
+    """The rows on stdout; when more rows exist, a line on stderr says how many and how to see them."""
+    click.echo(_format(result, fmt))
+    if result.truncated:
+        of = f" of {result.total}" if result.total is not None else ""
+        click.echo(
+            f"{len(result.rows)}{of} rows shown (truncated): more with --param offset={offset + len(result.rows)} "
+            "or a larger --param limit=N",
+            err=True,
+        )
 
 
 @cli.command()
@@ -319,13 +384,14 @@ def query(name: str, params: tuple[str, ...], fmt: str, neo4j_uri: str | None, d
             raise click.BadParameter(f"{kv!r} is not K=V", param_hint="--param")
         k, _, v = kv.partition("=")
         given[k] = v
-    store = _open(neo4j_uri, data_dir)
+    store = _open(neo4j_uri, data_dir, read_only=True)
     with store:
         try:
-            result = run(store, name, given)
+            result = run(store, name, given, count=True)
         except PolicyKGError as e:
             raise click.ClickException(str(e)) from e
-    click.echo(_format(result, fmt))
+    offset = given.get("offset", "0")
+    _echo(result, fmt, int(offset) if str(offset).isdigit() else 0)
 
 
 @cli.command()
@@ -339,14 +405,14 @@ def demo(neo4j_uri: str | None, data_dir: str | None) -> None:
     from policykg.queries.registry import run
 
     samples = resources.files("policykg").joinpath("samples")
-    store = _open(neo4j_uri, data_dir)
+    store = _open(neo4j_uri, data_dir, create=True)
     with store:
         summary = ingest_paths(store, [str(samples)], progress=False)
         click.echo(summary.describe())
         click.echo("\nAgencies that lead the most tasks (lead_ranking):")
-        click.echo(_format(run(store, "lead_ranking", {"limit": 10}), "table"))
+        _echo(run(store, "lead_ranking", {"limit": 10}, count=True), "table")
         click.echo("\nWho leads what (who_leads, first 15):")
-        click.echo(_format(run(store, "who_leads", {"limit": 15}), "table"))
+        _echo(run(store, "who_leads", {"limit": 15}, count=True), "table")
     if summary.failed:
         raise SystemExit(1)
 
@@ -363,13 +429,22 @@ def serve(neo4j_uri: str | None, data_dir: str | None, host: str, port: int) -> 
     import uvicorn
 
     from policykg.api import create_app
+    from policykg.api.protocol import JSONErrorH11Protocol
+    from policykg.graph.embedded_store import SERVER_FILE
 
-    store = _open(neo4j_uri, data_dir)
+    store = _open(neo4j_uri, data_dir, create=True)
     app = create_app(_settings(neo4j_uri, data_dir), store=store)
+    # the address is recorded beside an embedded store, so a command that cannot write there can say who holds it
+    record = Path(store.data_dir) / SERVER_FILE if store.kind == "embedded" else None
+    if record is not None:
+        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+        record.write_text(json.dumps({"url": url, "pid": os.getpid()}), encoding="utf-8")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info", http=JSONErrorH11Protocol)
     finally:
         store.close()
+        if record is not None:
+            record.unlink(missing_ok=True)
 
 
 def main() -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 __all__ = [
     "DocumentError",
+    "NameNotFound",
     "PolicyKGError",
     "QueryError",
+    "QueryTimeout",
     "ReadOnlyViolation",
+    "StoreBusy",
+    "StoreNotFound",
     "TemplateNotFound",
     "TemplateParamError",
 ]
@@ -33,6 +37,30 @@ class QueryError(PolicyKGError):
     """The engine rejected a query (syntax, timeout, unknown label)."""
 
     status = 400
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit and was stopped."""
+
+    status = 504
+
+
+class NameNotFound(PolicyKGError):
+    """An agency, policy or region name that resolves to nothing in the graph (with close names, if any)."""
+
+    status = 404
+
+
+class StoreNotFound(PolicyKGError):
+    """No store at the given place: reading never creates one."""
+
+    status = 503
+
+
+class StoreBusy(PolicyKGError):
+    """Another process (a running `policykg serve`, say) holds the embedded store for writing."""
+
+    status = 409
 
 
 class ReadOnlyViolation(PolicyKGError):

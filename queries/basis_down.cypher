@@ -1,10 +1,14 @@
 // name: basis_down
 // title: 依据链（向下）
-// description: The policies that rest on a policy (依据), transitively down to a depth.
-// param policy: string = 知识产权强国建设纲要(2021-2035年)
+// description: The policies that rest on a policy (依据), transitively down to a depth. Rows as basis_up's.
+// param policy: policy = 知识产权强国建设纲要(2021-2035年)
 // param depth: int ?= 5
-// returns: policy, depth, region
+// param limit: int ?= 200
+// param offset: int ?= 0
+// returns: key, policy, depth, ingested, region
 MATCH path = (d:Policy)-[:`依据`*1..10]->(s:Policy)
-WHERE (s.key = $policy OR s.title = $policy) AND length(path) <= $depth
-RETURN d.title AS policy, min(length(path)) AS depth, d.region AS region
+WHERE s.key = $policy AND length(path) <= $depth
+RETURN d.key AS key, d.title AS policy, min(length(path)) AS depth, d.ingested AS ingested, d.region AS region
 ORDER BY depth, policy
+SKIP $offset
+LIMIT $limit

@@ -1,14 +1,16 @@
 // name: overlap_matrix
 // title: 机构职责交叉矩阵
 // description: Pairs of agencies and how many tasks they share, within one policy (key or title) or a region's policies; empty = all.
-// param policy: string ?=
-// param region: string ?=
+// param policy: policy ?=
+// param region: region ?=
 // param limit: int ?= 500
+// param offset: int ?= 0
 // returns: agency_a, agency_b, shared_tasks
 MATCH (a:Agency)-[:`牵头`|`参加`|`负责`]->(t:Task)<-[:`牵头`|`参加`|`负责`]-(b:Agency)
 WHERE a.key < b.key
 MATCH (p:Policy)
-WHERE p.key = t.policy AND ($policy = '' OR p.key = $policy OR p.title = $policy) AND ($region = '' OR p.region = $region)
+WHERE p.key = t.policy AND ($policy = '' OR p.key = $policy) AND ($region = '' OR p.region = $region)
 RETURN a.name AS agency_a, b.name AS agency_b, count(DISTINCT t.key) AS shared_tasks
 ORDER BY shared_tasks DESC, agency_a, agency_b
+SKIP $offset
 LIMIT $limit

@@ -1,7 +1,7 @@
 // name: policies
 // title: 政策列表
 // description: Stored policies (ingested = true) or also the ones only cited, filtered by region and a title keyword.
-// param region: string ?=
+// param region: region ?=
 // param q: string ?=
 // param include_cited: bool ?= false
 // param limit: int ?= 200

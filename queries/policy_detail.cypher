@@ -1,10 +1,10 @@
 // name: policy_detail
 // title: 政策详情
 // description: One policy by key, title or 文号: its metadata, whether it was ingested or only cited, and its number of tasks.
-// param policy: string = 山东省十四五知识产权保护和运用规划
+// param policy: policy = 山东省十四五知识产权保护和运用规划
 // returns: key, title, doc_number, issuers, date, level, region, source, ingested, tasks
 MATCH (p:Policy)
-WHERE p.key = $policy OR p.title = $policy OR p.doc_number = $policy
+WHERE p.key = $policy
 OPTIONAL MATCH (t:Task)
 WHERE t.policy = p.key
 WITH p, count(t) AS tasks

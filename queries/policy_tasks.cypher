@@ -1,12 +1,12 @@
 // name: policy_tasks
 // title: 政策的任务
 // description: A policy's tasks in document order, each with its leading, participating and responsible agencies.
-// param policy: string = 济南市历下区国家知识产权强县建设示范县(区)工作方案(2024-2026年)
+// param policy: policy = 济南市历下区国家知识产权强县建设示范县(区)工作方案(2024-2026年)
 // param limit: int ?= 500
 // param offset: int ?= 0
 // returns: task_path, task_title, leads, participants, responsible
 MATCH (p:Policy)
-WHERE p.key = $policy OR p.title = $policy OR p.doc_number = $policy
+WHERE p.key = $policy
 MATCH (t:Task)
 WHERE t.policy = p.key
 OPTIONAL MATCH (a:Agency)-[r:`牵头`|`参加`|`负责`]->(t)
@@ -15,6 +15,6 @@ WITH t,
      collect(CASE WHEN r.role = '参加' THEN a.name END) AS participants,
      collect(CASE WHEN r.role = '负责' THEN a.name END) AS responsible
 RETURN t.path AS task_path, t.title AS task_title, leads, participants, responsible
-ORDER BY t.char_start, task_path
+ORDER BY t.sort_key
 SKIP $offset
 LIMIT $limit

@@ -1,12 +1,13 @@
 // name: region_policies
 // title: 适用于某地区的政策
-// description: Policies governing a region or any of its administrative children (up to four levels down).
-// param region: string = 山东省
+// description: Policies governing a region or any of its administrative children (up to four levels down), newest first.
+// param region: region = 山东省
+// param limit: int ?= 200
+// param offset: int ?= 0
 // returns: policy, region, date
-MATCH (p:Policy)-[:`适用`]->(r:Region)
+MATCH (p:Policy)-[:`适用`]->(c:Region)-[:`隶属`*0..4]->(r:Region)
 WHERE r.key = $region
-RETURN p.title AS policy, r.name AS region, p.date AS date
-UNION
-MATCH (p:Policy)-[:`适用`]->(c:Region)-[:`隶属`*1..4]->(r:Region)
-WHERE r.key = $region
-RETURN p.title AS policy, c.name AS region, p.date AS date
+RETURN DISTINCT p.title AS policy, c.name AS region, p.date AS date
+ORDER BY date DESC, policy, region
+SKIP $offset
+LIMIT $limit

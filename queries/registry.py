@@ -5,12 +5,15 @@ A header is the file's leading `//` comment lines:
     // name: agency_tasks
     // title: 机构的任务
     // description: An agency's tasks by role across all documents (canonical name or any alias).
-    // param agency: string = 山东省知识产权局   (required unless a default follows `?=`)
+    // param agency: agency = 山东省知识产权局   (required unless a default follows `?=`)
     // param limit: int ?= 100
     // returns: agency, role, task_path, task_title, policy
 
-The body is portable Cypher (Neo4j 5 and ladybug); values only as `$params`. `run(store, name,
-params)` validates and converts the parameters against the header, then runs the body read-only.
+Parameter types: string, int, float, bool, list; `role` (牵头, 参加 or 负责); `agency`, `policy`,
+`region`: a name resolved to the node's key by queries/names.py (unknown names are errors). The
+body is portable Cypher (Neo4j 5 and ladybug); values only as `$params`. `run(store, name, params)`
+validates, converts and resolves the parameters against the header, then runs the body read-only;
+a template with a `limit` is asked for one row more, so `truncated` says when more rows exist.
 The CLI, the API and the notebook API all go through here; none of them holds Cypher of its own.
 """
 
@@ -22,12 +25,17 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from policykg.graph.model import ROLE_TYPES
+
 from policykg.errors import TemplateNotFound, TemplateParamError
+
+from .names import KINDS, resolve
 
 __all__ = ["Param", "Template", "get", "run", "templates"]
 
-PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(string|int|float|bool|list)\s*(\?=|=)?\s*(.*)$")
+PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(string|int|float|bool|list|role|agency|policy|region)\s*(\?=|=)?\s*(.*)$")
 TYPES = {"string": str, "int": int, "float": float, "bool": bool, "list": list}
+COUNT_ALL = 10**12  # the limit a template runs with to count all its rows
 
 
 @dataclass
@@ -48,6 +56,8 @@ class Param:
                 return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
             if self.type == "list":
                 return value if isinstance(value, list) else [x for x in str(value).split(",") if x]
+            if self.type == "role" and str(value) not in (*ROLE_TYPES, *([""] if not self.required else [])):
+                raise TemplateParamError(f"parameter {self.name}: {value!r} is not one of {', '.join(ROLE_TYPES)}")
             return str(value)
         except (TypeError, ValueError) as e:
             raise TemplateParamError(f"parameter {self.name}: expected {self.type}, got {value!r}") from e
@@ -94,7 +104,7 @@ def _parse(name: str, source: str) -> Template:
         m = PARAM.match(h)
         if m:
             pname, ptype, op, value = m.groups()
-            value = value.strip() or ("" if op == "?=" and ptype == "string" else None)
+            value = value.strip() or ("" if op == "?=" and ptype not in TYPES.keys() - {"string"} else None)
             params.append(
                 Param(
                     pname,
@@ -139,7 +149,19 @@ def get(name: str) -> Template:
         raise TemplateNotFound(f"no query template {name!r}; see `policykg queries`") from None
 
 
-def run(store: Any, name: str, params: dict[str, Any] | None = None, **kw: Any) -> Any:
-    """Run template `name` on `store` with `params` (validated); returns a QueryResult."""
+def run(store: Any, name: str, params: dict[str, Any] | None = None, *, count: bool = False, **kw: Any) -> Any:
+    """Run template `name` on `store` with `params` (validated, names resolved); returns a QueryResult
+    whose `truncated` says whether more rows exist, and with `count` its `total` number of rows."""
     t = get(name)
-    return store.query(t.body, t.bind(params or {}), **kw)
+    bound = t.bind(params or {})
+    for p in t.params:
+        if p.type in KINDS and bound[p.name]:
+            bound[p.name] = resolve(store, p.type, bound[p.name])
+    limit = bound.get("limit")
+    res = store.query(t.body, {**bound, "limit": limit + 1} if limit is not None else bound, **kw)
+    if limit is not None and len(res.rows) > limit:
+        res.rows, res.truncated = res.rows[:limit], True
+    if count:
+        everything = {**bound, **({"limit": COUNT_ALL} if "limit" in bound else {})}
+        res.total = store.count(t.body, {**everything, **({"offset": 0} if "offset" in bound else {})})
+    return res

@@ -1,11 +1,11 @@
 // name: task_agencies
 // title: 任务的牵头、参加、负责单位
 // description: Who leads, takes part in and is responsible for one task (policy by key or title, and the task path).
-// param policy: string = 济南市历下区国家知识产权强县建设示范县(区)工作方案(2024-2026年)
+// param policy: policy = 济南市历下区国家知识产权强县建设示范县(区)工作方案(2024-2026年)
 // param path: string = 三.(一)
 // returns: role, agency, mention, evidence, rule, lead_rule_start, lead_rule_end
 MATCH (p:Policy)
-WHERE p.key = $policy OR p.title = $policy
+WHERE p.key = $policy
 MATCH (a:Agency)-[r:`牵头`|`参加`|`负责`]->(t:Task)
 WHERE t.policy = p.key AND t.path = $path
 RETURN r.role AS role, a.name AS agency, r.mention AS mention, r.evidence AS evidence, r.rule AS rule,

@@ -1,11 +1,11 @@
 // name: task_detail
 // title: 任务详情
 // description: One task (policy by key, title or 文号, and the numbering path): title, full text, its span in the document and its parent task.
-// param policy: string = 济南市历下区国家知识产权强县建设示范县(区)工作方案(2024-2026年)
+// param policy: policy = 济南市历下区国家知识产权强县建设示范县(区)工作方案(2024-2026年)
 // param path: string = 三.(三).1
 // returns: policy, task_path, task_title, text, doc, char_start, char_end, parent_path
 MATCH (p:Policy)
-WHERE p.key = $policy OR p.title = $policy OR p.doc_number = $policy
+WHERE p.key = $policy
 MATCH (t:Task)
 WHERE t.policy = p.key AND t.path = $path
 OPTIONAL MATCH (u:Task)-[:`包含`]->(t)

@@ -10,6 +10,6 @@ WHERE t.title CONTAINS $q OR t.text CONTAINS $q
 MATCH (p:Policy)
 WHERE p.key = t.policy
 RETURN p.title AS policy, t.path AS task_path, t.title AS task_title
-ORDER BY policy, task_path
+ORDER BY policy, t.sort_key
 SKIP $offset
 LIMIT $limit

@@ -1,14 +1,14 @@
 // name: who_leads
 // title: 谁牵头什么
 // description: Lead (牵头) assignments: which agency leads which task of which policy. Empty policy = all.
-// param policy: string ?=
+// param policy: policy ?=
 // param limit: int ?= 50
 // param offset: int ?= 0
 // returns: agency, task_path, task_title, policy
 MATCH (a:Agency)-[:`牵头`]->(t:Task)
 MATCH (p:Policy)
-WHERE p.key = t.policy AND ($policy = '' OR p.key = $policy OR p.title = $policy)
+WHERE p.key = t.policy AND ($policy = '' OR p.key = $policy)
 RETURN a.name AS agency, t.path AS task_path, t.title AS task_title, p.title AS policy
-ORDER BY policy, task_path, agency
+ORDER BY policy, t.sort_key, agency
 SKIP $offset
 LIMIT $limit

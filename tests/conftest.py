@@ -1,12 +1,14 @@
 """Fixtures: the sample documents, their gold, and a graph store of each kind.
 
-Store tests run on BOTH stores: the embedded ladybug store in a temporary folder, and a real Neo4j 5
-(NEO4J_URI when set, else started once per session by scripts/neo4j-local from Maven Central jars).
-Under CI (CI set) a Neo4j that cannot start fails the run; elsewhere it is reported as an error too:
-there is no skip.
+Store tests run on BOTH stores: the embedded ladybug store in a temporary folder, and a real Neo4j 5.
+The Neo4j is never the user's: NEO4J_URI (what the CLI uses) is ignored here. The tests use
+NEO4J_TEST_URI when set (+ NEO4J_TEST_USER, NEO4J_TEST_PASSWORD), else their own throwaway server,
+started once per session by scripts/neo4j-local in a temporary home on NEO4J_TEST_PORT (default
+17688; the user's server is on 17687 with its data in .neo4j-local). The suite claims a database by
+writing a marker node into it, and only when the database is empty; it clears only a database that
+holds its marker, and refuses any other (tests/test_isolation.py proves it with a sentinel node).
+Under CI a Neo4j that cannot start fails the run; elsewhere it is reported as an error too: no skip.
 """
-
-from __future__ import annotations
 
 import os
 import subprocess
@@ -35,14 +37,61 @@ def gold_dir() -> Path:
     return GOLD
 
 
+# The label of the node the test suite writes into a Neo4j database it has claimed.
+MARKER = "PolicyKGTestSuite"
+TEST_PORT = "17688"
+
+
+def neo4j_test_auth() -> tuple[str | None, str | None]:
+    return os.environ.get("NEO4J_TEST_USER") or None, os.environ.get("NEO4J_TEST_PASSWORD") or None
+
+
+def claim_neo4j(uri: str, user: str | None = None, password: str | None = None) -> None:
+    """Mark the database at `uri` as the test suite's: allowed when it is empty or already marked."""
+    from neo4j import GraphDatabase
+
+    auth = (user, password or "") if user else None
+    with GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF") as driver:
+        marked = driver.execute_query(f"MATCH (m:{MARKER}) RETURN count(m) AS n").records[0]["n"]
+        nodes = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
+        if not marked and nodes:
+            pytest.fail(
+                f"refusing to use the Neo4j database at {uri} for tests: it holds {nodes} nodes the test suite did "
+                f"not create (no :{MARKER} marker). Point NEO4J_TEST_URI at an empty database, or unset it so the "
+                "tests start their own server.",
+                pytrace=False,
+            )
+        if not marked:
+            driver.execute_query(f"CREATE (:{MARKER} {{created_by: 'policy-kg tests'}})")
+
+
+def clear_neo4j(uri: str, user: str | None = None, password: str | None = None) -> None:
+    """Empty a database the test suite has claimed (its marker stays); refuse any other."""
+    from neo4j import GraphDatabase
+
+    auth = (user, password or "") if user else None
+    with GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF") as driver:
+        if not driver.execute_query(f"MATCH (m:{MARKER}) RETURN count(m) AS n").records[0]["n"]:
+            raise RuntimeError(f"refusing to clear {uri}: the test suite did not create that database")
+        driver.execute_query(f"MATCH (n) WHERE NOT n:{MARKER} DETACH DELETE n")
+
+
 @pytest.fixture(scope="session")
-def neo4j_uri() -> Iterator[str]:
-    uri = os.environ.get("NEO4J_URI")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Neo4j database the tests own: NEO4J_TEST_URI (claimed), else a throwaway server of their own."""
+    uri = os.environ.get("NEO4J_TEST_URI")
     if uri:
+        claim_neo4j(uri, *neo4j_test_auth())
         yield uri
         return
     script = ROOT / "scripts" / "neo4j-local"
-    env = {**os.environ, "NEO4J_LOCAL_PORT": os.environ.get("NEO4J_LOCAL_PORT", "17687")}
+    home = tmp_path_factory.mktemp("neo4j-test-home")
+    env = {
+        **os.environ,
+        "NEO4J_LOCAL_HOME": str(home),
+        "NEO4J_LOCAL_PORT": os.environ.get("NEO4J_TEST_PORT", TEST_PORT),
+        "NEO4J_LOCAL_AUTH": "off",
+    }
     t0 = time.perf_counter()
     started = subprocess.run([str(script), "start"], env=env, capture_output=True, text=True, timeout=900)
     if started.returncode != 0:
@@ -50,16 +99,16 @@ def neo4j_uri() -> Iterator[str]:
     print(f"\nNeo4j started in {time.perf_counter() - t0:.1f} s")
     uri = subprocess.run([str(script), "uri"], env=env, capture_output=True, text=True).stdout.strip()
     try:
+        claim_neo4j(uri)
         yield uri
     finally:
         subprocess.run([str(script), "stop"], env=env, capture_output=True, timeout=120)
 
 
 def _fresh_neo4j(uri: str) -> Neo4jStore:
-    store = Neo4jStore(uri)
-    with store._driver.session() as s:
-        s.run("MATCH (n) DETACH DELETE n").consume()
-    return store
+    user, password = neo4j_test_auth()
+    clear_neo4j(uri, user, password)
+    return Neo4jStore(uri, user, password)
 
 
 @pytest.fixture(params=["embedded", "neo4j"])

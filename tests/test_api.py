@@ -58,7 +58,7 @@ def test_agency_detail_tasks_and_errors(client: TestClient, sample_store: GraphS
     missing = client.get("/agencies/没有这个机构")
     assert missing.status_code == 404 and "没有这个机构" in missing.json()["error"]["message"]
     bad_role = client.get("/agencies/省知识产权局/tasks", params={"role": "主办"})
-    assert bad_role.status_code == 422 and bad_role.json()["error"]["type"] == "ValidationError"
+    assert bad_role.status_code == 422 and bad_role.json()["error"]["type"] == "TemplateParamError"
     assert client.get("/agencies", params={"limit": 0}).status_code == 422
 
 
@@ -82,9 +82,9 @@ def test_policies_detail_basis_and_tasks(client: TestClient, gold_dir: Path) -> 
     assert len(cited) == 20
     by_number = client.get("/policies/鲁政办字〔2021〕78号").json()
     assert by_number["title"] == "山东省“十四五”知识产权保护和运用规划" and by_number["tasks"] == 6
-    up = client.get(f"/policies/{by_number['key']}/basis").json()
+    up = client.get(f"/policies/{by_number['key']}/basis").json()["items"]
     assert [p["policy"] for p in up] == ["山东省国民经济和社会发展第十四个五年规划和2035年远景目标纲要"]
-    down = client.get("/policies/知识产权强国建设纲要(2021-2035年)/basis", params={"direction": "down"}).json()
+    down = client.get("/policies/知识产权强国建设纲要(2021-2035年)/basis", params={"direction": "down"}).json()["items"]
     assert len(down) == 3
     policy = "济南市历下区国家知识产权强县建设示范县(区)工作方案(2024-2026年)"
     tasks = client.get(f"/policies/{policy}/tasks", params={"limit": 1000}).json()["items"]
@@ -95,20 +95,20 @@ def test_policies_detail_basis_and_tasks(client: TestClient, gold_dir: Path) -> 
         assert lead | {("负责", a) for a in t["responsible"]} == gold_assignments(
             gold_dir, "003_22293d2eac0c7b96", t["task_path"]
         )
-    pairs = client.get(f"/policies/{policy}/overlap").json()
+    pairs = client.get(f"/policies/{policy}/overlap").json()["items"]
     assert pairs and all(p["agency_a"] < p["agency_b"] for p in pairs)
 
 
 def test_regions(client: TestClient) -> None:
-    shandong = client.get("/regions/山东省/policies").json()
+    shandong = client.get("/regions/山东省/policies").json()["items"]
     assert len(shandong) == 5 and {"济南市历下区", "威海市"} <= {p["region"] for p in shandong}
-    assert [t["task_path"] for t in client.get("/regions/黄河流域/tasks").json()] == [
+    assert [t["task_path"] for t in client.get("/regions/黄河流域/tasks").json()["items"]] == [
         r[1] for r in run(client.app.state.store, "region_tasks", {"region": "黄河流域"}).rows
     ]
 
 
 def test_named_templates_over_http(client: TestClient, sample_store: GraphStore) -> None:
-    listed = {t["name"]: t for t in client.get("/queries").json()}
+    listed = {t["name"]: t for t in client.get("/queries").json()["items"]}
     assert set(listed) == set(templates())
     assert [p["name"] for p in listed["agency_tasks"]["parameters"]] == ["agency", "role", "limit", "offset"]
     for name, t in templates().items():

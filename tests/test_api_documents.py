@@ -49,7 +49,8 @@ def test_upload_list_reupload_delete(client: TestClient, store: GraphStore, samp
     assert first.status_code == 201, first.text
     assert first.json()["status"] == "new" and first.json()["relationships"] > 0
     counts = store.counts()
-    assert upload(client, DOC, data).json()["status"] == "unchanged"
+    again = upload(client, DOC, data)
+    assert again.status_code == 200 and again.json()["status"] == "unchanged"
     assert store.counts() == counts
     docs = client.get("/documents").json()["items"]
     assert [d["source"] for d in docs] == [DOC] and docs[0]["tasks"] == 22

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import httpx2
 import pytest
+from conftest import clear_neo4j, neo4j_test_auth
 from policykg.graph.embedded_store import EmbeddedStore
-from policykg.graph.neo4j_store import Neo4jStore
 
 TOKEN = "loopback-token"
 
@@ -32,6 +33,8 @@ def running_server(option: list[str]) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "POLICYKG_TOKEN": TOKEN}
     env.pop("NEO4J_URI", None)
+    user, password = neo4j_test_auth()
+    env.update({"NEO4J_USER": user or "", "NEO4J_PASSWORD": password or ""})
     proc = subprocess.Popen(
         [sys.executable, "-m", "policykg", "serve", "--port", str(port), *option],
         env=env,
@@ -68,8 +71,7 @@ def store_option(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
     if request.param == "embedded":
         return ["--data-dir", str(tmp_path / "data")]
     uri = request.getfixturevalue("neo4j_uri")
-    with Neo4jStore(uri) as s, s._driver.session() as session:
-        session.run("MATCH (n) DETACH DELETE n").consume()
+    clear_neo4j(uri, *neo4j_test_auth())
     return ["--neo4j", uri]
 
 
@@ -104,3 +106,44 @@ def test_embedded_data_survives_the_server(tmp_path: Path, samples: Path) -> Non
         assert res.status_code == 201
     with EmbeddedStore(data) as store:
         assert store.counts()["Task"] == 22
+
+
+def test_cli_and_python_read_while_serve_holds_the_store(tmp_path: Path, samples: Path) -> None:
+    from click.testing import CliRunner
+    from policykg.graph import open_store
+
+    from policykg.cli import cli
+    from policykg.errors import StoreBusy
+
+    data = tmp_path / "data"
+    first, second = samples / "003_22293d2eac0c7b96.txt", samples / "002_06d5094a3990f22f.txt"
+    assert CliRunner().invoke(cli, ["ingest", str(first), "--data-dir", str(data)]).exit_code == 0
+    alone = CliRunner().invoke(cli, ["query", "documents", "--data-dir", str(data)])
+    assert alone.exit_code == 0 and "note:" not in alone.stderr
+
+    def documents() -> list[str]:
+        res = CliRunner().invoke(cli, ["query", "documents", "--format", "json", "--data-dir", str(data)])
+        assert res.exit_code == 0, res.output
+        assert "note: `policykg serve` (pid" in res.stderr and "read read-only" in res.stderr
+        return [r[2] for r in json.loads(res.stdout)["rows"]]
+
+    with running_server(["--data-dir", str(data)]) as base:
+        assert json.loads((data / "server.json").read_text())["url"] == base
+        assert documents() == [first.name]  # a read, while the server holds the store for writing
+        for args in (["ingest", str(second)], ["remove", first.name], ["demo"]):
+            refused = CliRunner().invoke(cli, [*args, "--data-dir", str(data)])
+            assert refused.exit_code == 1, args
+            assert "held by `policykg serve`" in refused.output and f"{base}/documents" in refused.output
+        res = httpx2.post(
+            f"{base}/documents",
+            files={"file": (second.name, second.read_bytes())},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=60,
+        )
+        assert res.status_code == 201
+        assert documents() == [second.name, first.name]  # the upload is seen by the next read
+        with pytest.warns(UserWarning, match="Opened read-only"), open_store(data) as store:
+            assert store.counts()["Task"] == 22 + 6
+            with pytest.raises(StoreBusy, match="stop it"):
+                store.remove_document(first.name)
+    assert not (data / "server.json").exists()

@@ -46,19 +46,22 @@ def test_task_agencies_exact(sample_store: GraphStore) -> None:
 
 
 def test_basis_chain_up_and_down(sample_store: GraphStore) -> None:
-    up = run(sample_store, "basis_up", get("basis_up").example_params()).rows
+    up = run(sample_store, "basis_up", get("basis_up").example_params()).records()
     # 003 rests on five policies; one of them is document 002, which rests on the provincial 纲要
-    assert [r[1] for r in up] == [1, 1, 1, 1, 1, 2]
-    assert up[-1][0] == "山东省国民经济和社会发展第十四个五年规划和2035年远景目标纲要"
-    ingested = {r[0]: r[2] for r in up}
+    assert [r["depth"] for r in up] == [1, 1, 1, 1, 1, 2]
+    assert up[-1]["policy"] == "山东省国民经济和社会发展第十四个五年规划和2035年远景目标纲要"
+    ingested = {r["policy"]: r["ingested"] for r in up}
     assert ingested["山东省“十四五”知识产权保护和运用规划"] is True
     assert ingested["专利转化运用专项行动方案（2023—2025年）"] is False
-    down = run(sample_store, "basis_down", {"policy": "知识产权强国建设纲要(2021-2035年)"}).rows
-    assert sorted(r[0] for r in down) == [
+    down = run(sample_store, "basis_down", {"policy": "知识产权强国建设纲要(2021-2035年)"}).records()
+    assert sorted(r["policy"] for r in down) == [
         "共建绿色低碳高质量发展知识产权强省实施方案",
         "关于贯彻落实《山东省知识产权强省建设纲要（2021—2035年）》全面促进知识产权高质量发展的实施意见",
         "济南市历下区国家知识产权强县建设示范县（区）工作方案（2024—2026年）",
     ]
+    # up and down answer the same row keys
+    assert get("basis_up").returns == get("basis_down").returns == ["key", "policy", "depth", "ingested", "region"]
+    assert set(up[0]) == set(down[0])
 
 
 def test_overlap_counts_by_role(sample_store: GraphStore) -> None:

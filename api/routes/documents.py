@@ -2,31 +2,38 @@
 
 An upload is extracted and written as one transaction, like `policykg ingest`: stored whole or not at
 all, replacing the facts of its earlier version (same file name), leaving other documents' facts alone.
+A new or updated document answers 201; the same file again answers 200 with `"status": "unchanged"`.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, UploadFile
 from policykg.graph.build import record_to_graph
 from policykg.ingest.pipeline import extract_bytes
 
-from ..deps import Page, Paging, SettingsDep, StoreDep, page, require_token
+from ..deps import Paging, SettingsDep, StoreDep, page, require_token
+from ..models import DocumentRow, Page, Removed, UploadResult
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
 Token = Annotated[None, Depends(require_token)]
 
 
-@router.get("", response_model=Page)
-def listing(request: Request, store: StoreDep, paging: Paging) -> Page:
+@router.get("", response_model=Page[DocumentRow])
+def listing(request: Request, store: StoreDep, paging: Paging) -> dict[str, Any]:
     """The stored documents: key, title, source file, content hash, number of tasks."""
     return page(request, store, "documents", {}, paging)
 
 
-@router.post("", status_code=201)
-def upload(file: UploadFile, store: StoreDep, settings: SettingsDep, _: Token) -> dict[str, Any]:
+@router.post(
+    "",
+    status_code=201,
+    response_model=UploadResult,
+    responses={200: {"model": UploadResult, "description": "the same file was stored already: unchanged"}},
+)
+def upload(file: UploadFile, response: Response, store: StoreDep, settings: SettingsDep, _: Token) -> dict[str, Any]:
     """Ingest one document (.txt in any Chinese encoding, .html, .docx, .pdf); answers what was stored."""
     name = file.filename or "upload"
     data = file.file.read(settings.max_document_bytes + 1)
@@ -38,6 +45,8 @@ def upload(file: UploadFile, store: StoreDep, settings: SettingsDep, _: Token) -
     result = store.write_document(graph)
     if result.status == "duplicate":
         raise HTTPException(409, f"{name}: {result.detail}")
+    if result.status == "unchanged":
+        response.status_code = 200
     return {
         "doc": result.doc,
         "status": result.status,
@@ -47,7 +56,7 @@ def upload(file: UploadFile, store: StoreDep, settings: SettingsDep, _: Token) -
     }
 
 
-@router.delete("/{doc}")
+@router.delete("/{doc}", response_model=Removed)
 def delete(doc: str, store: StoreDep, _: Token) -> dict[str, str]:
     """Remove a document (by policy key, file name or title) and the facts only it supported."""
     return {"removed": store.remove_document(doc)}

@@ -1,4 +1,7 @@
-"""Policies: list with filters, detail, the 依据 chain up and down, tasks, and the agency-overlap matrix."""
+"""Policies: list with filters, detail, the 依据 chain up and down, tasks, and the agency-overlap matrix.
+
+A policy is named by key, title or 文号 in any bracket style (queries/names.py); an unknown one is a 404.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from ..deps import Page, Paging, StoreDep, first_or_404, page, rows
+from ..deps import Paging, StoreDep, first, page
+from ..models import BasisRow, Page, PairRow, PolicyDetail, PolicyRow, PolicyTaskRow
 
 router = APIRouter(prefix="/policies", tags=["policies"])
 
 
-@router.get("", response_model=Page)
+@router.get("", response_model=Page[PolicyRow])
 def listing(
     request: Request,
     store: StoreDep,
@@ -19,40 +23,40 @@ def listing(
     region: str = "",
     q: Annotated[str, Query(description="keyword in the title")] = "",
     include_cited: Annotated[bool, Query(description="also policies only cited, not ingested")] = False,
-) -> Page:
+) -> dict[str, Any]:
     """Stored policies, newest first, filtered by the region they govern and a title keyword."""
     return page(request, store, "policies", {"region": region, "q": q, "include_cited": include_cited}, paging)
 
 
-@router.get("/{policy}")
+@router.get("/{policy}", response_model=PolicyDetail)
 def detail(policy: str, store: StoreDep) -> dict[str, Any]:
     """A policy by key, title or 文号."""
-    return first_or_404(store, "policy_detail", {"policy": policy}, f"policy {policy!r}")
+    return first(store, "policy_detail", {"policy": policy}, f"policy {policy!r}")
 
 
-@router.get("/{policy}/basis")
+@router.get("/{policy}/basis", response_model=Page[BasisRow])
 def basis(
+    request: Request,
     policy: str,
     store: StoreDep,
+    paging: Paging,
     direction: Annotated[
         Literal["up", "down"], Query(description="up: what it rests on; down: what rests on it")
     ] = "up",
     depth: Annotated[int, Query(ge=1, le=10)] = 5,
-) -> list[dict]:
-    """The 依据 chain: policies this one rests on (up) or that rest on it (down), with their distance."""
-    key = first_or_404(store, "policy_detail", {"policy": policy}, f"policy {policy!r}")["key"]
-    return rows(store, f"basis_{direction}", {"policy": key, "depth": depth})
+) -> dict[str, Any]:
+    """The 依据 chain: policies this one rests on (up) or that rest on it (down), with their distance;
+    both directions answer the same row keys."""
+    return page(request, store, f"basis_{direction}", {"policy": policy, "depth": depth}, paging)
 
 
-@router.get("/{policy}/tasks", response_model=Page)
-def tasks(request: Request, policy: str, store: StoreDep, paging: Paging) -> Page:
+@router.get("/{policy}/tasks", response_model=Page[PolicyTaskRow])
+def tasks(request: Request, policy: str, store: StoreDep, paging: Paging) -> dict[str, Any]:
     """The policy's tasks in document order with their leading, participating and responsible agencies."""
-    first_or_404(store, "policy_detail", {"policy": policy}, f"policy {policy!r}")
     return page(request, store, "policy_tasks", {"policy": policy}, paging)
 
 
-@router.get("/{policy}/overlap")
-def overlap(policy: str, store: StoreDep, limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[dict]:
+@router.get("/{policy}/overlap", response_model=Page[PairRow])
+def overlap(request: Request, policy: str, store: StoreDep, paging: Paging) -> dict[str, Any]:
     """Pairs of agencies sharing tasks in this policy (the overlap matrix, one row per pair)."""
-    key = first_or_404(store, "policy_detail", {"policy": policy}, f"policy {policy!r}")["key"]
-    return rows(store, "overlap_matrix", {"policy": key, "region": "", "limit": limit})
+    return page(request, store, "overlap_matrix", {"policy": policy, "region": ""}, paging)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
 from policykg.queries import registry
 from pydantic import BaseModel, Field
 
-from ..deps import Rows, SettingsDep, StoreDep
+from ..deps import Paging, SettingsDep, StoreDep, page_of
+from ..models import Page, Rows, TemplateInfo
 
 router = APIRouter(tags=["queries"])
 
@@ -27,13 +28,13 @@ def describe(t: registry.Template) -> dict[str, Any]:
     }
 
 
-@router.get("/queries")
-def listing() -> list[dict[str, Any]]:
+@router.get("/queries", response_model=Page[TemplateInfo])
+def listing(request: Request, paging: Paging) -> dict[str, Any]:
     """Every named template with its parameters, columns and Cypher."""
-    return [describe(t) for t in registry.templates().values()]
+    return page_of(request, [describe(t) for t in registry.templates().values()], paging)
 
 
-@router.get("/queries/{name}")
+@router.get("/queries/{name}", response_model=TemplateInfo)
 def template(name: str) -> dict[str, Any]:
     return describe(registry.get(name))
 
@@ -45,7 +46,8 @@ def run(
     settings: SettingsDep,
     params: Annotated[dict[str, Any] | None, Body(examples=[{"agency": "山东省知识产权局"}])] = None,
 ) -> Rows:
-    """Run a template; the JSON body holds its parameters, checked against the template's header."""
+    """Run a template; the JSON body holds its parameters, checked against the template's header (as the CLI
+    does). `truncated` is true when the template's `limit` or the server's row limit cut the rows."""
     res = registry.run(store, name, params or {}, timeout=settings.query_timeout, limit=settings.row_limit)
     return Rows(columns=res.columns, rows=res.rows, truncated=res.truncated)
 
