@@ -2,6 +2,8 @@
 
 Data persists in one database file under the data directory; ladybug's write-ahead log makes a
 committed document survive a crash. One process may open the directory for writing at a time.
+Ad-hoc Cypher never runs on this process's connection: it runs in a bounded worker process that opens
+the file read-only (graph/adhoc.py), so an engine crash or a runaway query cannot take the caller down.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from typing import Any
 
 import ladybug
 
-from policykg.errors import PolicyKGError, QueryError
+from policykg.errors import PolicyKGError, QueryError, QueryTimeout
+from policykg.worker import BoundedWorker, WorkerCrashed, WorkerOverMemory, WorkerTimeout
 
+from .adhoc import run_adhoc
 from .dialect import for_ladybug, plain
 from .schema import ladybug_schema
 from .store import GraphStore, QueryResult
@@ -41,6 +45,7 @@ class EmbeddedStore(GraphStore):
             raise PolicyKGError(f"cannot open the embedded store at {self.data_dir}: {e}") from e
         # A ladybug connection runs one statement at a time; threads (the API) take turns.
         self._lock = threading.RLock()
+        self._adhoc: BoundedWorker | None = None
         if not read_only:
             self.ensure_schema()
 
@@ -69,7 +74,7 @@ class EmbeddedStore(GraphStore):
             self._conn.set_query_timeout(int(timeout * 1000) if timeout else 0)
             try:
                 res = self._conn.execute(for_ladybug(cypher), params)
-            except RuntimeError as e:
+            except (RuntimeError, TypeError, ValueError, OverflowError) as e:
                 raise QueryError(str(e)) from e
             finally:
                 self._conn.set_query_timeout(0)
@@ -84,7 +89,33 @@ class EmbeddedStore(GraphStore):
             res.close()
         return QueryResult(columns, [plain(r) for r in rows], truncated)
 
+    def _read_untrusted(
+        self,
+        cypher: str,
+        params: dict[str, Any],
+        timeout: float | None,
+        limit: int | None,
+        max_bytes: int | None,
+        memory: int | None,
+    ) -> QueryResult:
+        if self._adhoc is None or self._adhoc.memory_bytes != memory:
+            if self._adhoc is not None:
+                self._adhoc.close()
+            self._adhoc = BoundedWorker(memory, name="policykg-cypher")
+        budget = (timeout or 60.0) + 5.0  # the engine stops itself at `timeout`; the kill is the backstop
+        path = str(self.data_dir / DB_FILE)
+        try:
+            return self._adhoc.call(
+                budget, run_adhoc, path, cypher, params, timeout, limit, max_bytes, what="the query"
+            )
+        except WorkerTimeout as e:
+            raise QueryTimeout(str(e)) from e
+        except (WorkerCrashed, WorkerOverMemory) as e:
+            raise QueryError(str(e)) from e
+
     def close(self) -> None:
+        if self._adhoc is not None:
+            self._adhoc.close()
         with self._lock:
             self._conn.close()
             self._db.close()

@@ -6,7 +6,9 @@ __all__ = [
     "DocumentError",
     "PolicyKGError",
     "QueryError",
+    "QueryTimeout",
     "ReadOnlyViolation",
+    "StoreUnavailable",
     "TemplateNotFound",
     "TemplateParamError",
 ]
@@ -28,11 +30,26 @@ class DocumentError(PolicyKGError):
         self.path = str(path)
         self.problem = problem
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # crosses the worker process boundary
+        return type(self), (self.path, self.problem)
+
 
 class QueryError(PolicyKGError):
     """The engine rejected a query (syntax, timeout, unknown label)."""
 
     status = 400
+
+
+class QueryTimeout(PolicyKGError):
+    """A query ran past its time budget and was stopped."""
+
+    status = 504
+
+
+class StoreUnavailable(PolicyKGError):
+    """The graph store cannot be reached (Neo4j down); the caller should stop and try again later."""
+
+    status = 503
 
 
 class ReadOnlyViolation(PolicyKGError):
