@@ -101,7 +101,7 @@ class EmbeddedStore(GraphStore):
         if self._adhoc is None or self._adhoc.memory_bytes != memory:
             if self._adhoc is not None:
                 self._adhoc.close()
-            self._adhoc = BoundedWorker(memory, name="policykg-cypher")
+            self._adhoc = BoundedWorker(memory, name="policykg-cypher", preload=("policykg.graph.adhoc",))
         budget = (timeout or 60.0) + 5.0  # the engine stops itself at `timeout`; the kill is the backstop
         path = str(self.data_dir / DB_FILE)
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,19 +28,31 @@ from .store import GraphStore
 __all__ = ["Extractor", "IngestSummary", "ingest_paths"]
 
 
+PRELOAD = "policykg.ingest.pipeline:build_nlp"
+
+
 class Extractor:
     """Extraction of one document at a time in a worker process, under a time and memory budget."""
 
-    def __init__(self, timeout: float, memory_bytes: int | None) -> None:
+    def __init__(self, timeout: float, memory_bytes: int | None, keep_text: bool = False) -> None:
         self.timeout = timeout
-        self._worker = BoundedWorker(memory_bytes, name="policykg-extract")
+        self.keep_text = keep_text
+        self._worker = BoundedWorker(memory_bytes, name="policykg-extract", preload=(PRELOAD,))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Extractor:
         return cls(settings.extract_timeout, settings.extract_memory)
 
-    def extract(self, path: Path) -> DocumentRecord:
-        return self._call(str(path), extract, path)
+    def extract(self, path: Path, keep_text: bool = False) -> DocumentRecord:
+        return self._call(str(path), extract, path, keep_text)
+
+    def extract_many(self, paths: list[str]) -> Iterator[tuple[Path, DocumentRecord | DocumentError]]:
+        """Like ingest.extract_many, each document under the budget; a failure is yielded, not raised."""
+        for p in iter_documents(list(paths)):
+            try:
+                yield p, self.extract(p, self.keep_text)
+            except DocumentError as e:
+                yield p, e
 
     def extract_bytes(self, data: bytes, name: str) -> DocumentRecord:
         return self._call(name, extract_bytes, data, name)

@@ -62,12 +62,14 @@ def extract(paths: tuple[str, ...], output: str | None, text: bool) -> None:
 
     Example: policykg extract samples/ -o out.jsonl
     """
-    from policykg.ingest import extract_many
+    from policykg.graph.ingest import Extractor
 
     failed = 0
+    settings = Settings.from_env()
+    extractor = Extractor(settings.extract_timeout, settings.extract_memory, keep_text=text)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
-        for _path, rec in extract_many(list(paths), keep_text=text):
+        for _path, rec in extractor.extract_many(list(paths)):
             if isinstance(rec, DocumentError):
                 failed += 1
                 click.echo(f"error: {rec}", err=True)
@@ -80,6 +82,7 @@ def extract(paths: tuple[str, ...], output: str | None, text: bool) -> None:
                 + "\n"
             )
     finally:
+        extractor.close()
         if output:
             out.close()
     if failed:

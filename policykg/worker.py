@@ -9,6 +9,7 @@ is reported the same way, so the caller, the API server or a batch, stays up and
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing as mp
 import pickle
 import resource
@@ -40,9 +41,18 @@ class WorkerOverMemory(PolicyKGError):
     status = 413
 
 
-def _serve(conn: Connection, memory_bytes: int | None) -> None:
+STARTUP_SECONDS = 300.0  # a spawned interpreter importing its modules on a busy machine; not the call's budget
+
+
+def _serve(conn: Connection, memory_bytes: int | None, preload: tuple[str, ...]) -> None:
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    for name in preload:  # "module" or "module:function" (called with no arguments, e.g. to build a cache)
+        module, _, function = name.partition(":")
+        loaded = importlib.import_module(module)
+        if function:
+            getattr(loaded, function)()
+    conn.send(("ready", None))
     while True:
         try:
             fn, args = conn.recv()
@@ -63,11 +73,16 @@ def _serve(conn: Connection, memory_bytes: int | None) -> None:
 
 
 class BoundedWorker:
-    """Runs `call(timeout, fn, *args)` in a child process (spawned, so it shares no threads or handles)."""
+    """Runs `call(timeout, fn, *args)` in a child process (spawned, so it shares no threads or handles).
 
-    def __init__(self, memory_bytes: int | None = None, name: str = "policykg-worker") -> None:
+    The child imports `preload` before it says it is ready; start-up time is not charged to a call."""
+
+    def __init__(
+        self, memory_bytes: int | None = None, name: str = "policykg-worker", preload: tuple[str, ...] = ()
+    ) -> None:
         self.memory_bytes = memory_bytes
         self.name = name
+        self.preload = preload
         self._ctx = mp.get_context("spawn")
         self._proc: Any = None
         self._conn: Connection | None = None
@@ -75,10 +90,19 @@ class BoundedWorker:
 
     def _start(self) -> None:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_serve, args=(child, self.memory_bytes), name=self.name, daemon=True)
+        proc = self._ctx.Process(
+            target=_serve, args=(child, self.memory_bytes, self.preload), name=self.name, daemon=True
+        )
         proc.start()
         child.close()
         self._proc, self._conn = proc, parent
+        try:
+            ready = parent.poll(STARTUP_SECONDS) and parent.recv()[0] == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            code = self._stop()
+            raise WorkerCrashed(f"the {self.name} process did not start (exit {code})")
 
     def _stop(self) -> int | None:
         proc, self._proc = self._proc, None
