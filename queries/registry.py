@@ -40,7 +40,7 @@ INT64 = (-(2**63), 2**63 - 1)
 
 def _show(value: Any) -> str:
     try:
-        return repr(value)[:40]
+        return str(value)[:40]
     except ValueError:  # an integer too long to print
         return "a number too long to show"
 
