@@ -13,6 +13,7 @@ import importlib
 import multiprocessing as mp
 import pickle
 import resource
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -45,6 +46,7 @@ STARTUP_SECONDS = 300.0  # a spawned interpreter importing its modules on a busy
 
 
 def _serve(conn: Connection, memory_bytes: int | None, preload: tuple[str, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends the child
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     for name in preload:  # "module" or "module:function" (called with no arguments, e.g. to build a cache)
