@@ -16,6 +16,8 @@ from policykg import __version__
 from policykg.errors import PolicyKGError
 from policykg.settings import Settings
 
+from . import openapi
+from .limits import EdgeGuard
 from .routes import agencies, documents, health, policies, queries, regions, tasks
 
 __all__ = ["create_app"]
@@ -45,12 +47,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         try:
             yield
         finally:
+            if getattr(app.state, "extractor", None) is not None:
+                app.state.extractor.close()
             if own:
                 app.state.store.close()
 
     app = FastAPI(title="policy-kg", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.store = store
+    app.state.extractor = None
+    app.add_middleware(EdgeGuard, settings=settings)
 
     @app.exception_handler(PolicyKGError)
     async def domain_error(request: Request, exc: PolicyKGError) -> JSONResponse:
@@ -71,6 +77,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     for module in (health, agencies, tasks, policies, regions, documents, queries):
         app.include_router(module.router)
+    openapi.install(app)
     return app
 
 

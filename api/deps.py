@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from policykg.settings import Settings
 
-__all__ = ["PageParams", "StoreDep", "first", "page", "page_of", "require_token"]
+__all__ = ["PageParams", "StoreDep", "first", "page", "page_of", "require_token", "token_problem"]
 
 MAX_PAGE = 1000
 
@@ -40,7 +40,7 @@ class PageParams(BaseModel):
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="rows per page")] = 50,
-    offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=registry.MAX_OFFSET, description="rows to skip")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 
@@ -93,10 +93,19 @@ def first(store: GraphStore, name: str, params: dict[str, Any], what: str) -> di
     return found[0]
 
 
-def require_token(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Writes (upload, delete) need `Authorization: Bearer <POLICYKG_TOKEN>`; with no token configured they are off."""
+def token_problem(settings: Settings, authorization: str | None) -> tuple[int, str, dict[str, str] | None] | None:
+    """Why a write is refused (status, message, headers), or None when the bearer token is right."""
     if not settings.api_token:
-        raise HTTPException(403, "document upload and delete are disabled: set POLICYKG_TOKEN on the server")
+        return 403, "document upload and delete are disabled: set POLICYKG_TOKEN on the server", None
     scheme, _, given = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not secrets.compare_digest(given.encode(), settings.api_token.encode()):
-        raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+        return 401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"}
+    return None
+
+
+def require_token(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Writes (upload, delete) need `Authorization: Bearer <POLICYKG_TOKEN>`; with no token configured they are off.
+    (Checked first by api/limits.py, before the body is read; here again for the schema and direct use.)"""
+    problem = token_problem(settings, authorization)
+    if problem:
+        raise HTTPException(problem[0], problem[1], headers=problem[2])

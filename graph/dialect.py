@@ -15,19 +15,11 @@ from typing import Any
 
 from neo4j.graph import Node, Path, Relationship
 
-__all__ = ["for_ladybug", "plain", "write_clause"]
+__all__ = ["for_ladybug", "plain"]
 
 _SHORTEST = re.compile(
     r"shortestPath\s*\(\s*(\([^()]*\))\s*-\s*\[\s*(\w*)\s*(:[^\]*]*)?\*\s*(\d*)\s*\.\.\s*(\d+)\s*\]\s*-\s*(\([^()]*\))\s*\)"
 )
-
-# Clauses that write, for refusing ad-hoc Cypher before it runs (strings and comments removed first).
-_WRITE = re.compile(
-    r"\b(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|ALTER|COPY|LOAD\s+CSV|LOAD\s+FROM|FOREACH|"
-    r"INSTALL|ATTACH|IMPORT|EXPORT|CHECKPOINT|BEGIN|COMMIT|ROLLBACK|USE)\b|\bCALL\b",
-    re.IGNORECASE,
-)
-_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 def for_ladybug(cypher: str) -> str:
@@ -39,12 +31,6 @@ def for_ladybug(cypher: str) -> str:
         return f"{a}-[{var}{types}* SHORTEST {lo or 1}..{hi}]-{b}"
 
     return _SHORTEST.sub(shortest, cypher)
-
-
-def write_clause(cypher: str) -> str | None:
-    """The first clause that could write (or call a procedure) in `cypher`, or None if it only reads."""
-    m = _WRITE.search(_STRINGS.sub(" ", cypher))
-    return m.group(0).upper() if m else None
 
 
 def plain(value: Any) -> Any:

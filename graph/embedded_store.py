@@ -7,6 +7,8 @@ which ladybug allows beside a writer: a read-only open sees what was committed w
 the writer is writing, an open or a read can fail on a WAL being appended or checkpointed (13 of 32
 plain opens beside a non-stop writer, none with a wrong answer: `python bench/readers.py --raw`), so
 read-only opens and reads are retried a few times (0 of 17 failed: `python bench/readers.py`).
+Ad-hoc Cypher never runs on this process's connection: it runs in a bounded worker process that opens
+the file read-only (graph/adhoc.py), so an engine crash or a runaway query cannot take the caller down.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from typing import Any
 import ladybug
 
 from policykg.errors import PolicyKGError, QueryError, QueryTimeout, StoreBusy, StoreNotFound
+from policykg.worker import BoundedWorker, WorkerCrashed, WorkerOverMemory, WorkerTimeout
 
+from .adhoc import run_adhoc
 from .dialect import for_ladybug, plain
 from .schema import ladybug_add_columns, ladybug_columns, ladybug_schema
 from .store import GraphStore, QueryResult
@@ -84,6 +88,7 @@ class EmbeddedStore(GraphStore):
             self.data_dir.mkdir(parents=True, exist_ok=True)
         # A ladybug connection runs one statement at a time; threads (the API) take turns.
         self._lock = threading.RLock()
+        self._adhoc: BoundedWorker | None = None
         self._open()
         if not read_only:
             self.ensure_schema()
@@ -144,6 +149,8 @@ class EmbeddedStore(GraphStore):
             self._conn.set_query_timeout(int(timeout * 1000) if timeout else 0)
             try:
                 return self._conn.execute(for_ladybug(cypher), params)
+            except (TypeError, ValueError, OverflowError) as e:
+                raise QueryError(str(e)) from e  # a parameter the engine cannot take
             except RuntimeError as e:
                 if "Interrupted" in str(e):
                     raise QueryTimeout(f"the query ran past its time limit ({timeout} s) and was stopped") from e
@@ -179,7 +186,33 @@ class EmbeddedStore(GraphStore):
             res.close()
         return QueryResult(columns, [plain(r) for r in rows], truncated)
 
+    def _read_untrusted(
+        self,
+        cypher: str,
+        params: dict[str, Any],
+        timeout: float | None,
+        limit: int | None,
+        max_bytes: int | None,
+        memory: int | None,
+    ) -> QueryResult:
+        if self._adhoc is None or self._adhoc.memory_bytes != memory:
+            if self._adhoc is not None:
+                self._adhoc.close()
+            self._adhoc = BoundedWorker(memory, name="policykg-cypher", preload=("policykg.graph.adhoc",))
+        budget = (timeout or 60.0) + 5.0  # the engine stops itself at `timeout`; the kill is the backstop
+        path = str(self.data_dir / DB_FILE)
+        try:
+            return self._adhoc.call(
+                budget, run_adhoc, path, cypher, params, timeout, limit, max_bytes, what="the query"
+            )
+        except WorkerTimeout as e:
+            raise QueryTimeout(str(e)) from e
+        except (WorkerCrashed, WorkerOverMemory) as e:
+            raise QueryError(str(e)) from e
+
     def close(self) -> None:
+        if self._adhoc is not None:
+            self._adhoc.close()
         with self._lock:
             self._conn.close()
             self._db.close()

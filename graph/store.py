@@ -3,6 +3,8 @@
 A store runs statement plans (graph/writes.py) in one transaction and read queries in read mode. The
 document logic (new / unchanged / updated, replace, remove) lives here once, on top of two primitives
 each engine implements: `_run_transaction(statements)` and `_read(cypher, params, timeout, limit)`.
+Ad-hoc Cypher (`query(..., read_only_check=True)`) passes graph/cypher_guard.py first, then runs through
+`_read_untrusted`, which each engine bounds in time, memory and response size.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any, Literal
 
-from policykg.errors import PolicyKGError, ReadOnlyViolation, StoreBusy
+from policykg.errors import PolicyKGError, StoreBusy
 from policykg.settings import Settings
 
-from .dialect import write_clause
+from .cypher_guard import check_parameters, checked
 from .model import NODE_PROPERTIES, REL_ENDPOINTS, DocumentGraph
 from .writes import AFFECTED_AGENCIES, LOOKUP_KEY, LOOKUP_SOURCE, Statement, remove_plan, write_plan
 
@@ -118,17 +120,31 @@ class GraphStore(ABC):
         timeout: float | None = None,
         limit: int | None = None,
         read_only_check: bool = False,
+        max_bytes: int | None = None,
+        memory: int | None = None,
     ) -> QueryResult:
-        """Run a read query. With `read_only_check`, refuse any write clause before it runs."""
+        """Run a read query. With `read_only_check` the query is untrusted: only what cypher_guard accepts
+        runs, bounded by `timeout`, `limit` rows, `max_bytes` of response and (embedded) `memory` bytes."""
         if read_only_check:
-            clause = write_clause(cypher)
-            if clause:
-                raise ReadOnlyViolation(f"read-only endpoint: {clause} is not allowed")
+            check_parameters(params or {})
+            return self._read_untrusted(checked(cypher), params or {}, timeout, limit, max_bytes, memory)
         return self._read(cypher, params or {}, timeout, limit)
 
     def count(self, cypher: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> int:
         """How many rows a read query answers in all."""
         return self._count(cypher, params or {}, timeout)
+
+    def _read_untrusted(
+        self,
+        cypher: str,
+        params: dict[str, Any],
+        timeout: float | None,
+        limit: int | None,
+        max_bytes: int | None,
+        memory: int | None,
+    ) -> QueryResult:
+        """Run an ad-hoc query that passed the guard; engines override this to bound it."""
+        return self._read(cypher, params, timeout, limit)
 
     def document_status(self, source: str, content_hash: str) -> tuple[Status, str | None]:
         """new / unchanged / updated for a file, and the key it is stored under now."""

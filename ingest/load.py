@@ -19,9 +19,13 @@ from policykg.errors import DocumentError
 
 from .markdown import looks_markdown, markdown_text
 
-__all__ = ["MAX_BYTES", "LoadedDocument", "decode_text", "detect_format", "load"]
+__all__ = ["MAX_BYTES", "MAX_UNZIPPED_BYTES", "LoadedDocument", "check_zip", "decode_text", "detect_format", "load"]
 
 MAX_BYTES = 20 * 1024 * 1024  # a policy document is far smaller; a larger file is refused, not read
+# A .docx is a zip: what its parts inflate to is bounded too (declared sizes first, then the bytes
+# actually inflated, since a header can lie), so a small file cannot unpack into gigabytes of XML.
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_MEMBERS = 5000
 
 
 @dataclass
@@ -126,7 +130,7 @@ def load(path: str | Path, max_bytes: int = MAX_BYTES) -> LoadedDocument:
     if size > max_bytes:
         raise DocumentError(
             p,
-            f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one document (refused, not read)",
+            f"{size / 2**20:.1f} MB is over the {max_bytes / 2**20:g} MB limit for one document (refused, not read)",
         )
     if size == 0:
         raise DocumentError(p, "empty file")
@@ -144,6 +148,7 @@ def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocumen
         if fmt == "pdf":
             text = _pdf_text(data)
         elif fmt == "docx":
+            check_zip(data, where)
             text = _docx_text(data)
         else:
             raw, encoding = decode_text(data)
@@ -162,6 +167,25 @@ def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocumen
     if not text.strip() or (len(CJK.findall(text, 0, 20_000)) < 10 and len(CJK.findall(text)) < 10):
         raise DocumentError(where, f"no Chinese text found in this {fmt} file (a scanned PDF needs OCR first)")
     return LoadedDocument(path=where, name=name, format=fmt, text=text, raw_bytes=data, encoding=encoding, meta=meta)
+
+
+def check_zip(data: bytes, where: str, limit: int = MAX_UNZIPPED_BYTES) -> None:
+    """Refuse a zip whose members inflate past `limit` bytes in total, reading no further than that."""
+    mb = f"{limit // (1024 * 1024)} MB"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = z.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise DocumentError(where, f"{len(members):,} parts in the archive, over the {MAX_ZIP_MEMBERS:,} limit")
+        declared = sum(m.file_size for m in members)
+        if declared > limit:
+            raise DocumentError(where, f"its parts declare {declared / 2**20:,.0f} MB unpacked, over the {mb} limit")
+        total = 0
+        for m in members:
+            with z.open(m) as f:
+                while chunk := f.read(1 << 20):
+                    total += len(chunk)
+                    if total > limit:
+                        raise DocumentError(where, f"its parts unpack to more than the {mb} limit (stopped reading)")
 
 
 def _docx_text(data: bytes) -> str:

@@ -101,7 +101,7 @@ def extract(
 
     Example: policykg extract samples/ -o out.jsonl --report
     """
-    from policykg.ingest import extract_many
+    from policykg.graph.ingest import Extractor
     from policykg.ingest.pipeline import iter_documents
     from policykg.ingest.report import document_report
 
@@ -110,9 +110,12 @@ def extract(
     files = list(iter_documents(list(paths)))
     failed = written = 0
     t0 = time.perf_counter()
+    settings = Settings.from_env()
+    # each document in a worker process, under a time and memory budget: one bad file cannot stop the batch
+    extractor = Extractor(settings.extract_timeout, settings.extract_memory, keep_text=text or want_report)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
-        batch = extract_many(files, keep_text=text or want_report)
+        batch = extractor.extract_many([str(f) for f in files])
         for _path, rec in _progress(batch, len(files), "extracting", not quiet):
             if isinstance(rec, DocumentError):
                 failed += 1
@@ -129,6 +132,7 @@ def extract(
                 + "\n"
             )
     finally:
+        extractor.close()
         if output:
             out.close()
     where = output or "stdout"

@@ -11,6 +11,7 @@ __all__ = [
     "ReadOnlyViolation",
     "StoreBusy",
     "StoreNotFound",
+    "StoreUnavailable",
     "TemplateNotFound",
     "TemplateParamError",
 ]
@@ -31,6 +32,9 @@ class DocumentError(PolicyKGError):
         super().__init__(f"{path}: {problem}")
         self.path = str(path)
         self.problem = problem
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # crosses the worker process boundary
+        return type(self), (self.path, self.problem)
 
 
 class QueryError(PolicyKGError):
@@ -53,6 +57,12 @@ class NameNotFound(PolicyKGError):
 
 class StoreNotFound(PolicyKGError):
     """No store at the given place: reading never creates one."""
+
+    status = 503
+
+
+class StoreUnavailable(PolicyKGError):
+    """The graph store cannot be reached (Neo4j down); the caller should stop and try again later."""
 
     status = 503
 

@@ -19,6 +19,7 @@ The CLI, the API and the notebook API all go through here; none of them holds Cy
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,11 +32,25 @@ from policykg.errors import TemplateNotFound, TemplateParamError
 
 from .names import KINDS, resolve
 
-__all__ = ["Param", "Template", "get", "run", "templates"]
+__all__ = ["BOUNDS", "MAX_LIMIT", "MAX_OFFSET", "Param", "Template", "get", "run", "templates"]
 
 PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(string|int|float|bool|list|role|agency|policy|region)\s*(\?=|=)?\s*(.*)$")
 TYPES = {"string": str, "int": int, "float": float, "bool": bool, "list": list}
 COUNT_ALL = 10**12  # the limit a template runs with to count all its rows
+
+# The one place every edge (API, CLI, Python) bounds paging. ladybug 0.22 crashes the process (SIGSEGV) on
+# ORDER BY with SKIP + LIMIT above about 11,300, whatever the row count: the engine never sees more.
+MAX_LIMIT = 5000
+MAX_OFFSET = 5000
+BOUNDS = {"limit": (0, MAX_LIMIT), "offset": (0, MAX_OFFSET), "depth": (1, 20)}
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def _show(value: Any) -> str:
+    try:
+        return str(value)[:40]
+    except ValueError:  # an integer too long to print
+        return "a number too long to show"
 
 
 @dataclass
@@ -49,18 +64,28 @@ class Param:
     def convert(self, value: Any) -> Any:
         try:
             if self.type == "int":
-                return int(value)
+                if isinstance(value, float) and not value.is_integer():
+                    raise ValueError(value)
+                number = int(value)
+                low, high = BOUNDS.get(self.name, INT64)
+                if not low <= number <= high:
+                    raise TemplateParamError(f"parameter {self.name}: {_show(value)} is outside {low}..{high}")
+                return number
             if self.type == "float":
-                return float(value)
+                number = float(value)
+                if not math.isfinite(number):
+                    raise ValueError(value)
+                return number
             if self.type == "bool":
                 return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
             if self.type == "list":
-                return value if isinstance(value, list) else [x for x in str(value).split(",") if x]
+                items = value if isinstance(value, list) else [x for x in str(value).split(",") if x]
+                return [str(x) for x in items]
             if self.type == "role" and str(value) not in (*ROLE_TYPES, *([""] if not self.required else [])):
                 raise TemplateParamError(f"parameter {self.name}: {value!r} is not one of {', '.join(ROLE_TYPES)}")
             return str(value)
-        except (TypeError, ValueError) as e:
-            raise TemplateParamError(f"parameter {self.name}: expected {self.type}, got {value!r}") from e
+        except (TypeError, ValueError, OverflowError) as e:
+            raise TemplateParamError(f"parameter {self.name}: expected {self.type}, got {_show(value)}") from e
 
 
 @dataclass

@@ -94,7 +94,7 @@ def test_compose_file_follows_the_compose_specification() -> None:
 def test_compose_wires_the_api_to_neo4j() -> None:
     services = compose()["services"]
     neo4j, api = services["neo4j"], services["api"]
-    assert neo4j["image"] == "neo4j:5.26" and "apoc" in neo4j["environment"]["NEO4J_PLUGINS"]
+    assert neo4j["image"] == "neo4j:5.26" and "NEO4J_PLUGINS" not in neo4j["environment"]
     assert "healthcheck" in neo4j and any(v.split(":")[0] in compose()["volumes"] for v in neo4j["volumes"])
     assert api["environment"]["NEO4J_URI"] == "bolt://neo4j:7687" and "7687:7687" in neo4j["ports"]
     assert api["depends_on"]["neo4j"]["condition"] == "service_healthy"

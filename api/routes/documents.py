@@ -7,11 +7,14 @@ A new or updated document answers 201; the same file again answers 200 with `"st
 
 from __future__ import annotations
 
+import posixpath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, UploadFile
 from policykg.graph.build import record_to_graph
-from policykg.ingest.pipeline import extract_bytes
+from policykg.graph.ingest import Extractor
+
+from policykg.settings import human_bytes
 
 from ..deps import Paging, SettingsDep, StoreDep, page, require_token
 from ..models import DocumentRow, Page, Removed, UploadResult
@@ -33,15 +36,19 @@ def listing(request: Request, store: StoreDep, paging: Paging) -> dict[str, Any]
     response_model=UploadResult,
     responses={200: {"model": UploadResult, "description": "the same file was stored already: unchanged"}},
 )
-def upload(file: UploadFile, response: Response, store: StoreDep, settings: SettingsDep, _: Token) -> dict[str, Any]:
-    """Ingest one document (.txt in any Chinese encoding, .html, .docx, .pdf); answers what was stored."""
-    name = file.filename or "upload"
+def upload(
+    request: Request, file: UploadFile, response: Response, store: StoreDep, settings: SettingsDep, _: Token
+) -> dict[str, Any]:
+    """Ingest one document (.txt in any Chinese encoding, .html, .docx, .pdf); answers what was stored.
+    The file is stored under its base name (no folders); its extraction runs under a time budget."""
+    name = base_name(file.filename)
     data = file.file.read(settings.max_document_bytes + 1)
     if len(data) > settings.max_document_bytes:
         raise HTTPException(
-            413, f"{name}: larger than {settings.max_document_bytes} bytes; split it or raise the limit"
+            413,
+            f"{name}: larger than the {human_bytes(settings.max_document_bytes)} limit; split it or raise the limit",
         )
-    graph = record_to_graph(extract_bytes(data, name))
+    graph = record_to_graph(extractor(request).extract_bytes(data, name))
     result = store.write_document(graph)
     if result.status == "duplicate":
         raise HTTPException(409, f"{name}: {result.detail}")
@@ -54,6 +61,20 @@ def upload(file: UploadFile, response: Response, store: StoreDep, settings: Sett
         "relationships": result.relationships,
         "replaced": result.replaced,
     }
+
+
+def base_name(filename: str | None) -> str:
+    """The file's own name: client paths (`../../etc/x.txt`, `C:\\docs\\x.txt`) are not kept."""
+    name = posixpath.basename((filename or "").replace("\\", "/")).strip()
+    name = "".join(c for c in name if c.isprintable())
+    return name if name not in ("", ".", "..") else "upload"
+
+
+def extractor(request: Request) -> Extractor:
+    app = request.app
+    if getattr(app.state, "extractor", None) is None:
+        app.state.extractor = Extractor.from_settings(app.state.settings)
+    return app.state.extractor
 
 
 @router.delete("/{doc}", response_model=Removed)

@@ -59,13 +59,17 @@ class CypherRequest(BaseModel):
 
 @router.post("/cypher", response_model=Rows)
 def cypher(body: CypherRequest, store: StoreDep, settings: SettingsDep) -> Rows:
-    """Ad-hoc read-only Cypher: write clauses and procedure calls are refused (403) before they run; the
-    query runs in a read transaction with the server's timeout and row limit (`truncated` tells)."""
+    """Ad-hoc read-only Cypher: one statement of MATCH, OPTIONAL MATCH, WHERE, WITH, UNWIND, RETURN, ORDER BY,
+    SKIP, LIMIT, UNION and read-only functions; anything else is refused (403) before it runs. It runs
+    read-only with the server's timeout (504 past it), memory bound, row limit and response byte limit
+    (`truncated` tells when rows were left out)."""
     res = store.query(
         body.query,
         body.parameters,
         timeout=settings.query_timeout,
         limit=settings.row_limit,
         read_only_check=True,
+        max_bytes=settings.max_response_bytes,
+        memory=settings.query_memory,
     )
     return Rows(columns=res.columns, rows=res.rows, truncated=res.truncated)
