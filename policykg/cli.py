@@ -271,6 +271,12 @@ def serve(neo4j_uri: str | None, data_dir: str | None, host: str, port: int) -> 
         store.close()
 
 
+# The overlap analysis, exports and pictures live in their own module (imported last: it reuses store_options).
+from policykg.overlap_cli import overlap  # noqa: E402
+
+cli.add_command(overlap)
+
+
 def main() -> None:
     cli()
 
