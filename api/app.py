@@ -16,7 +16,7 @@ from policykg import __version__
 from policykg.errors import PolicyKGError
 from policykg.settings import Settings
 
-from .routes import agencies, documents, health, policies, queries, regions, tasks
+from .routes import agencies, assets, documents, health, overlap, policies, queries, regions, tasks, views
 
 __all__ = ["create_app"]
 
@@ -44,7 +44,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if own:
                 app.state.store.close()
 
-    app = FastAPI(title="policy-kg", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # /docs is served by routes/assets.py from vendored files (FastAPI's default loads from a CDN); no ReDoc
+    app = FastAPI(
+        title="policy-kg",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.store = store
 
@@ -65,7 +73,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         return error_response(500, type(exc).__name__, str(exc))
 
-    for module in (health, agencies, tasks, policies, regions, documents, queries):
+    for module in (health, agencies, tasks, policies, regions, documents, queries, overlap, views, assets):
         app.include_router(module.router)
     return app
 
