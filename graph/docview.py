@@ -1,4 +1,4 @@
-"""A document's text with its extracted facts highlighted (displaCy's span style), as one HTML page.
+"""A document's text with its extracted facts highlighted by displaCy, as one HTML page.
 
 Two sources: a file, run through the extraction pipeline (`file_view`: the whole clean text with the spans the
 pipeline leaves in `doc.spans`: task headings, roles, citations, regions), or a stored document
@@ -34,26 +34,40 @@ STYLE = (
 
 
 def render(text: str, spans: Iterable[tuple[int, int, str]], title: str, meta: str = "") -> str:
-    """`text` with `spans` (character start, end, label) highlighted, as a standalone HTML page."""
-    import spacy
+    """`text` with `spans` (character start, end, label) highlighted, as a standalone HTML page.
+
+    displaCy's entity style draws the marks: it keeps the text as it is, where the span style puts a space
+    after every token (every character, in Chinese). It takes no overlapping marks, so where two overlap the
+    one of the higher kind stays: roles, then citations, then task headings, then regions.
+    """
     from spacy import displacy
 
-    nlp = spacy.blank("zh")  # the character segmenter: one token per character, so any span aligns
-    doc = nlp.make_doc(text)
-    marked = []
-    for start, end, label in sorted(set(spans)):
-        span = doc.char_span(start, end, label=label, alignment_mode="expand")
-        if span is not None and len(span):
-            marked.append(span)
-    doc.spans["sc"] = marked
-    colors = {**COLORS, **{s.label_: COLORS["任务"] for s in marked if s.label_.startswith("任务")}}
-    body = displacy.render(doc, style="span", page=False, options={"spans_key": "sc", "colors": colors})
+    kept: list[tuple[int, int, str]] = []
+    taken = bytearray(len(text))
+    for start, end, label in sorted(set(spans), key=lambda s: (_rank(s[2]), s[0], -s[1])):
+        start, end = max(0, start), min(len(text), end)
+        if start < end and not any(taken[start:end]):
+            kept.append((start, end, label))
+            taken[start:end] = b"\x01" * (end - start)
+    ents = [{"start": s, "end": e, "label": label} for s, e, label in sorted(kept)]
+    colors = {**COLORS, **{label: COLORS["任务"] for _s, _e, label in kept if label.startswith("任务")}}
+    body = displacy.render(
+        {"text": text, "ents": ents, "title": None}, style="ent", manual=True, page=False, options={"colors": colors}
+    )
     legend = "".join(f'<span style="background:{c}">{html.escape(k)}</span>' for k, c in COLORS.items())
     return (
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
         f'<p class="meta">{html.escape(meta)}</p><p class="legend">{legend}</p>{body}</body></html>'
     )
+
+
+def _rank(label: str) -> int:
+    if label in ("牵头", "参加", "负责"):
+        return 0
+    if label in ("依据", "引用"):
+        return 1
+    return 2 if label.startswith("任务") else 3
 
 
 def file_view(path: str | Path) -> str:
