@@ -83,7 +83,13 @@ def browser() -> Iterator[object]:
         pytest.fail("Chromium and chromedriver are needed: run scripts/system-deps (as root)", pytrace=False)
     options = webdriver.ChromeOptions()
     options.binary_location = binary
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1700"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1700",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
@@ -139,7 +145,9 @@ def test_overlap_page_draws_filters_and_shows_tasks(
     # a click on the hub agency lists its tasks, each with evidence and a link to the document view
     graph = d.find_element(By.ID, "graph")  # type: ignore[attr-defined]
     x, y = d.execute_script("return overlapPage.nodePixel(arguments[0])", HUB)  # type: ignore[attr-defined]
-    ActionChains(d).move_to_element_with_offset(graph, x - graph.rect["width"] / 2, y - graph.rect["height"] / 2).click().perform()
+    ActionChains(d).move_to_element_with_offset(
+        graph, x - graph.rect["width"] / 2, y - graph.rect["height"] / 2
+    ).click().perform()
     _wait(d, "return document.getElementById('detail-count')")
     detail = d.find_element(By.ID, "detail")  # type: ignore[attr-defined]
     assert detail.find_element(By.TAG_NAME, "h2").text == HUB
@@ -172,7 +180,10 @@ def test_overlap_page_draws_filters_and_shows_tasks(
     # search finds an agency and shows its tasks
     box = d.find_element(By.ID, "f-search")  # type: ignore[attr-defined]
     box.send_keys("山东省科学技术厅\n")
-    _wait(d, "return document.querySelector('#detail h2').textContent === '山东省科学技术厅' && document.getElementById('detail-count')")
+    _wait(
+        d,
+        "return document.querySelector('#detail h2').textContent === '山东省科学技术厅' && document.getElementById('detail-count')",
+    )
 
     assert _errors(d) == []
 
