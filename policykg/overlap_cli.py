@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from policykg.errors import PolicyKGError
 
-__all__ = ["overlap"]
+__all__ = ["export", "overlap", "viz"]
 
 ROLES = ("牵头", "参加", "负责")
 
@@ -244,3 +245,84 @@ def change_cmd(
         f"ties added {len(result['ties_added'])}, removed {len(result['ties_removed'])}, "
         f"changed weight {len(result['ties_changed'])}"
     )
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["graphml", "gexf", "pajek", "ucinet", "csv", "jsonl", "neo4j-admin"]),
+    help="The file format.",
+)
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
+@_store_options
+def export(fmt: str, output: str, neo4j_uri: str | None, data_dir: str | None) -> None:
+    """Export the full graph and the agency network for Gephi, UCINET, Pajek, networkx or neo4j-admin.
+
+    graphml, gexf (the agency network with a year timeline), pajek (.net), ucinet (DL matrices, one- and
+    two-mode), csv (Gephi's Source,Target,Weight), jsonl, neo4j-admin (CSV files and import.sh for
+    `neo4j-admin database import full`).
+
+    Example: policykg export --format gexf -o out/
+    """
+    from policykg.graph.exports import export as write
+
+    with _store(neo4j_uri, data_dir) as store:
+        try:
+            files = write(store, fmt, output)
+        except (PolicyKGError, ValueError) as e:
+            raise click.ClickException(str(e)) from e
+    for f in files:
+        click.echo(str(f))
+
+
+@click.group()
+def viz() -> None:
+    """Pictures: the agency network and its heatmap, a document with its facts highlighted.
+
+    Example: policykg viz overlap -o overlap.png
+    """
+
+
+@viz.command("overlap")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="overlap.png, .svg or .pdf")
+@click.option("--seed", default=42, show_default=True, help="Seed of the layout and the communities.")
+@click.option("--dpi", default=150, show_default=True, help="Resolution of a PNG.")
+@filter_options
+@_store_options
+def viz_overlap(output: str, seed: int, dpi: int, neo4j_uri: str | None, data_dir: str | None, **filters: Any) -> None:
+    """Draw the agency network and the overlap heatmap (Chinese labels; needs a CJK font and matplotlib).
+
+    Example: policykg viz overlap -o overlap.pdf --region 山东省
+    """
+    try:
+        from policykg.graph.pictures import NoCJKFont, save_overlap
+    except ImportError as e:
+        raise click.ClickException(f"pictures need matplotlib: pip install 'policy-kg[viz]' ({e})") from e
+    with _store(neo4j_uri, data_dir) as store:
+        _B, G = _network(store, make_filters(**filters))
+    if G.number_of_nodes() == 0:
+        raise click.ClickException("no agencies match these filters: nothing to draw")
+    try:
+        click.echo(str(save_overlap(G, output, seed=seed, dpi=dpi)))
+    except (NoCJKFont, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+
+
+@viz.command("document")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+def viz_document(path: str, output: str) -> None:
+    """A document with its extracted facts highlighted (task headings, roles, citations, regions) as HTML.
+
+    Example: policykg viz document policykg/samples/003_22293d2eac0c7b96.txt -o doc.html
+    """
+    from policykg.graph.docview import file_view
+
+    try:
+        html = file_view(path)
+    except PolicyKGError as e:
+        raise click.ClickException(str(e)) from e
+    Path(output).write_text(html, encoding="utf-8")
+    click.echo(output)
