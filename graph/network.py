@@ -184,15 +184,13 @@ def projection(B: nx.Graph, role_pairs: Iterable[str] | None = None) -> nx.Graph
     unknown = wanted - set(ROLE_PAIRS)
     if unknown:
         raise ValueError(f"unknown role pair(s) {sorted(unknown)}; pairs are {', '.join(ROLE_PAIRS)}")
+    # nodes and edges go in sorted order: Louvain's seeded shuffle then sees the same graph whatever the store
     G = nx.Graph()
-    for n, d in B.nodes(data=True):
-        if d.get("kind") == "agency":
-            roles = [B.edges[n, t]["role"] for t in B[n]]
-            attrs = {k: v for k, v in d.items() if k not in ("bipartite",)}
-            G.add_node(n, **attrs, tasks=len(roles), tasks_led=roles.count(LEAD))
-    for t, d in B.nodes(data=True):
-        if d.get("kind") != "task":
-            continue
+    for n in sorted(a for a, d in B.nodes(data=True) if d.get("kind") == "agency"):
+        roles = [B.edges[n, t]["role"] for t in B[n]]
+        attrs = {k: v for k, v in B.nodes[n].items() if k != "bipartite"}
+        G.add_node(n, **attrs, tasks=len(roles), tasks_led=roles.count(LEAD))
+    for t in sorted(t for t, d in B.nodes(data=True) if d.get("kind") == "task"):
         for a, b in itertools.combinations(sorted(B[t]), 2):
             pair = role_pair(B.edges[a, t]["role"], B.edges[b, t]["role"])
             if pair not in wanted:

@@ -153,7 +153,10 @@ def communities(seed: int, fmt: str, neo4j_uri: str | None, data_dir: str | None
 
     with _store(neo4j_uri, data_dir) as store:
         _B, G = _network(store, make_filters(**filters))
-    rows = [{"community": i, "size": len(c), "agencies": c} for i, c in enumerate(m.communities(G, seed=seed))]
+    rows = [
+        {"community": i, "size": len(c), "agencies": c if fmt == "json" else "、".join(c)}
+        for i, c in enumerate(m.communities(G, seed=seed))
+    ]
     _emit(rows, fmt)
 
 
@@ -206,7 +209,12 @@ def co_issuing_cmd(fmt: str, neo4j_uri: str | None, data_dir: str | None, **filt
     with _store(neo4j_uri, data_dir) as store:
         G = co_issuing(issuing_rows(store, make_filters(**filters)))
     rows = [
-        {"agency_a": min(a, b), "agency_b": max(a, b), "documents": e["weight"], "policies": e["policies"]}
+        {
+            "agency_a": min(a, b),
+            "agency_b": max(a, b),
+            "documents": e["weight"],
+            "policies": e["policies"] if fmt == "json" else "、".join(e["policies"]),
+        }
         for a, b, e in G.edges(data=True)
     ]
     _emit(sorted(rows, key=lambda r: (-r["documents"], r["agency_a"], r["agency_b"])), fmt)
