@@ -126,7 +126,15 @@ def _graphml(store: Any, out: Path) -> list[Path]:
 
 def _gexf(store: Any, out: Path) -> list[Path]:
     files = [out / "graph.gexf", out / "agencies.gexf"]
-    nx.write_gexf(_flat(full_graph(store)), files[0], encoding="utf-8")
+    # GEXF reserves a node's `label` (shown by Gephi) and an edge's `type` (directed or not): the node label
+    # goes to `kind`, the relationship type to the edge's label
+    F = _flat(full_graph(store))
+    for _n, d in F.nodes(data=True):
+        d["kind"] = d.pop("label")
+        d["label"] = d.get("name") or d.get("title") or d["key"]
+    for *_uvk, d in F.edges(keys=True, data=True):
+        d["label"] = d.pop("type")
+    nx.write_gexf(F, files[0], encoding="utf-8")
     G = agency_graph(store)
     # Gephi's timeline: an agency is present in the years of its dated tasks, a tie in the years of its shared
     # dated tasks with that year's count as `shared`; undated facts leave an element without spells (always on).
@@ -337,7 +345,8 @@ def _neo4j_file(path: Path, header: list[str], rows: list[list[Any]]) -> None:
 
 def _neo4j_admin(store: Any, out: Path) -> list[Path]:
     """CSV files with neo4j-admin headers (one ID space per label, typed columns), and `import.sh` with the
-    command that loads them into an empty database."""
+    command that loads them into an empty database. The one loss: the CSV format has no empty list, so a
+    property holding [] is imported as absent."""
     folder = out / "neo4j-admin"
     folder.mkdir(exist_ok=True)
     F = full_graph(store)
