@@ -132,7 +132,7 @@ def overlap_figure(G: nx.Graph, seed: int = 42, title: str = "机构职责交叉
         start += size
     ax_heat.set_title("共享任务矩阵（按社区排序）", fontsize=12)
     fig.colorbar(image, ax=ax_heat, fraction=0.03, pad=0.01, label="共享任务数")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
     return fig
 
 
