@@ -62,8 +62,13 @@ def full_graph(store: Any) -> nx.MultiDiGraph:
 
 
 def _props(value: dict[str, Any]) -> dict[str, Any]:
-    # ladybug answers every column of every table for an unlabelled match; unset ones are null
-    return {k: v for k, v in value.items() if not k.startswith("_") and v is not None}
+    # ladybug answers every column of every table for an unlabelled match; unset ones are null. An agency's
+    # aliases are a set recomputed on each write, in no set order: sorted, the same store exports the same file.
+    return {
+        k: sorted(v) if k == "aliases" and isinstance(v, list) else v
+        for k, v in value.items()
+        if not k.startswith("_") and v is not None
+    }
 
 
 def agency_graph(store: Any) -> nx.Graph:

@@ -99,7 +99,9 @@ function drawNetwork() {
           label: { show: true, position: "right", fontSize: 11, formatter: (p) => (p.data.tasks_led > 0 || p.data.degree >= 10 ? p.name : "") },
           emphasis: { focus: "adjacency", label: { show: true, formatter: "{b}" } },
           lineStyle: { color: "source", opacity: 0.35, curveness: 0.05 },
-          data: net.nodes.map((n) => ({
+          labelLayout: { hideOverlap: true },
+          // drawn in this order: the agencies leading most tasks last, on top
+          data: [...net.nodes].sort((a, b) => a.tasks_led - b.tasks_led || a.weighted_degree - b.weighted_degree).map((n) => ({
             name: n.agency,
             x: n.x * 1000,
             y: n.y * 1000,
