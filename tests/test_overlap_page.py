@@ -159,6 +159,23 @@ def test_overlap_page_draws_filters_and_shows_tasks(
     view = httpx2.get(href, timeout=30)
     assert view.status_code == 200 and "<mark" in view.text and "牵头" in view.text
 
+    # a click on a cell of the heatmap lists the tasks the two agencies share
+    heat = d.find_element(By.ID, "heatmap")  # type: ignore[attr-defined]
+    d.execute_script("arguments[0].scrollIntoView()", heat)  # type: ignore[attr-defined]
+    hx, hy = d.execute_script(  # type: ignore[attr-defined]
+        "const names = overlapPage.heatmap.getOption().xAxis[0].data;"
+        "return overlapPage.heatmap.convertToPixel({seriesIndex: 0}, [names.indexOf(arguments[0]), names.indexOf(arguments[1])])",
+        HUB,
+        "山东省工商行政管理局",
+    )
+    ActionChains(d).move_to_element_with_offset(
+        heat, hx - heat.rect["width"] / 2, hy - heat.rect["height"] / 2
+    ).click().perform()
+    _wait(d, "return document.querySelector('#detail h2').textContent.includes('—')")
+    assert d.find_element(By.CSS_SELECTOR, "#detail h2").text == f"山东省工商行政管理局 — {HUB}"  # type: ignore[attr-defined]
+    assert d.find_element(By.ID, "detail-count").text == "30"  # type: ignore[attr-defined]
+    d.execute_script("window.scrollTo(0, 0)")  # type: ignore[attr-defined]
+
     folder = _screenshot_dir(tmp_path_factory)
     shot = folder / "overlap-page.png"
     assert d.save_screenshot(str(shot)) and shot.stat().st_size > 10_000  # type: ignore[attr-defined]
