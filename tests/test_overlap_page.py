@@ -171,7 +171,11 @@ def test_overlap_page_draws_filters_and_shows_tasks(
     ActionChains(d).move_to_element_with_offset(
         heat, hx - heat.rect["width"] / 2, hy - heat.rect["height"] / 2
     ).click().perform()
-    _wait(d, "return document.querySelector('#detail h2').textContent.includes('—')")
+    # while loading, the heading is there and the count is not
+    _wait(
+        d,
+        "return document.querySelector('#detail h2').textContent.includes('—') && document.getElementById('detail-count')",
+    )
     assert d.find_element(By.CSS_SELECTOR, "#detail h2").text == f"山东省工商行政管理局 — {HUB}"  # type: ignore[attr-defined]
     assert d.find_element(By.ID, "detail-count").text == "30"  # type: ignore[attr-defined]
     d.execute_script("window.scrollTo(0, 0)")  # type: ignore[attr-defined]

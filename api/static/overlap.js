@@ -122,8 +122,9 @@ function drawNetwork() {
   );
 }
 
-async function drawHeatmap(params) {
+async function drawHeatmap(params, mine) {
   const m = await getJSON("/overlap/matrix?" + params);
+  if (mine !== latest) return;
   const maxW = Math.max(1, ...m.cells.map((c) => c[2]));
   // one readable row per agency: the box grows with the network
   $("heatmap").style.height = Math.max(500, 13 * m.agencies.length + 260) + "px";
@@ -150,13 +151,17 @@ function drawRanking() {
       .join("");
 }
 
+let shown = 0;
+
 async function showTasks(agency, other) {
+  const mine = ++shown;
   const p = filterParams();
   p.set("agency", agency);
   if (other) p.set("other", other);
   const box = $("detail");
   box.innerHTML = `<h2>${esc(agency)}${other ? " — " + esc(other) : ""}</h2><p class="hint">加载中…</p>`;
   const body = await getJSON("/overlap/tasks?" + p);
+  if (mine !== shown) return;
   const items = body.items
     .map((t) => {
       const roles = Object.entries(t.roles).map(([a, r]) => `${esc(a)}：${esc(r.join("、"))}`).join("；");
@@ -169,10 +174,14 @@ async function showTasks(agency, other) {
   box.innerHTML = `<h2>${esc(agency)}${other ? " — " + esc(other) : ""}</h2><p class="count">任务 <b id="detail-count">${body.items.length}</b> 项</p>${items}`;
 }
 
+let latest = 0; // filters change faster than answers come: only the answer to the latest request is drawn
+
 async function refresh() {
+  const mine = ++latest;
   page.ready = false;
   const params = filterParams();
   const net = await getJSON("/overlap/network?" + params);
+  if (mine !== latest) return;
   page.network = net;
   page.nodeCount = net.nodes.length;
   page.edgeCount = net.edges.length;
@@ -183,7 +192,8 @@ async function refresh() {
   $("agency-names").innerHTML = net.nodes.map((n) => `<option value="${esc(n.agency)}">`).join("");
   drawNetwork();
   drawRanking();
-  await drawHeatmap(params);
+  await drawHeatmap(params, mine);
+  if (mine !== latest) return;
   page.ready = true;
   document.body.dataset.ready = "1";
 }
