@@ -18,7 +18,7 @@ from policykg.settings import Settings
 
 from . import openapi
 from .limits import EdgeGuard
-from .routes import agencies, documents, health, policies, queries, regions, tasks
+from .routes import agencies, assets, documents, health, overlap, policies, queries, regions, tasks, views
 
 __all__ = ["create_app"]
 
@@ -52,7 +52,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if own:
                 app.state.store.close()
 
-    app = FastAPI(title="policy-kg", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # /docs is served by routes/assets.py from vendored files (FastAPI's default loads from a CDN); no ReDoc
+    app = FastAPI(
+        title="policy-kg",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.store = store
     app.state.extractor = None
@@ -75,7 +83,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         return error_response(500, type(exc).__name__, str(exc))
 
-    for module in (health, agencies, tasks, policies, regions, documents, queries):
+    for module in (health, agencies, tasks, policies, regions, documents, queries, overlap, views, assets):
         app.include_router(module.router)
     openapi.install(app)
     return app

@@ -451,6 +451,14 @@ def serve(neo4j_uri: str | None, data_dir: str | None, host: str, port: int) -> 
             record.unlink(missing_ok=True)
 
 
+# The overlap analysis, exports and pictures live in their own module (imported last: it reuses store_options).
+from policykg.overlap_cli import export, overlap, viz  # noqa: E402
+
+cli.add_command(overlap)
+cli.add_command(export)
+cli.add_command(viz)
+
+
 def main() -> None:
     cli()
 

@@ -1,0 +1,7 @@
+// name: export_nodes
+// title: 全部节点（导出）
+// description: Every node with all its properties (as a map with its label), for exporting the whole graph.
+// returns: node
+MATCH (n)
+RETURN n AS node
+ORDER BY n.key
