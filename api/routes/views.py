@@ -5,8 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse
 from policykg.graph.docview import stored_view
+from policykg.queries import registry
 
-from ..deps import StoreDep, rows
+from policykg.errors import NameNotFound
+
+from ..deps import StoreDep
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -15,9 +18,12 @@ router = APIRouter(prefix="/documents", tags=["documents"])
 def view(doc: str, store: StoreDep) -> HTMLResponse:
     """The document (by policy key, title or file name) as HTML: its tasks' text in order, with the agencies'
     roles (牵头/参加/负责), task headings and citations (依据/引用) highlighted."""
-    marks = rows(store, "document_marks", {"doc": doc})
+    marks = registry.run(store, "document_marks", {"doc": doc}).records()
     if not marks:
         raise HTTPException(404, f"no stored document {doc!r} with tasks")
-    detail = rows(store, "policy_detail", {"policy": doc})
+    try:
+        detail = registry.run(store, "policy_detail", {"policy": doc}).records()
+    except NameNotFound:  # named by its file: the marks were found by the file name
+        detail = []
     title = detail[0]["title"] if detail else doc
     return HTMLResponse(stored_view(title, marks))
