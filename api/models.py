@@ -263,3 +263,113 @@ TEMPLATE_ROWS: dict[str, type[BaseModel]] = {
     "region_tasks": RegionTaskRow,
     "documents": DocumentRow,
 }
+
+
+# -- the overlap analysis (api/routes/overlap.py): rows carry every measure, so extra fields are allowed --
+
+
+class OverlapAgency(BaseModel):
+    """An agency of the overlap network with its measures (degree, weighted_degree, tasks_led, betweenness,
+    eigenvector, community, core, type …) and, in /overlap/network, its layout position."""
+
+    model_config = ConfigDict(extra="allow")
+    agency: str
+
+
+class OverlapTie(BaseModel):
+    """Two agencies sharing tasks: weight = shared tasks, with the count per role pair."""
+
+    model_config = ConfigDict(extra="allow")
+    source: str
+    target: str
+    weight: int
+
+
+class OverlapNetwork(BaseModel):
+    filters: dict[str, Any]
+    nodes: list[OverlapAgency]
+    edges: list[OverlapTie]
+    tasks: int
+    truncated: bool
+    facets: dict[str, list[Any]]
+
+
+class OverlapMeasures(BaseModel):
+    items: list[OverlapAgency]
+    total: int
+    truncated: bool
+
+
+class AgencyPair(BaseModel):
+    """A pair of agencies (shared_tasks and per role pair, or tasks in common)."""
+
+    model_config = ConfigDict(extra="allow")
+    agency_a: str
+    agency_b: str
+
+
+class AgencyPairs(BaseModel):
+    items: list[AgencyPair]
+
+
+class Community(BaseModel):
+    community: int
+    size: int
+    agencies: list[str]
+
+
+class Communities(BaseModel):
+    items: list[Community]
+
+
+class Typology(BaseModel):
+    items: list[OverlapAgency]
+
+
+class CoIssuingEdge(BaseModel):
+    source: str
+    target: str
+    weight: int
+    policies: list[str]
+
+
+class CoIssuing(BaseModel):
+    nodes: list[OverlapAgency]
+    edges: list[CoIssuingEdge]
+
+
+class NetworkChange(BaseModel):
+    summary: dict[str, dict[str, float]]
+    agencies_added: list[str]
+    agencies_removed: list[str]
+    ties_added: list[AgencyPair]
+    ties_removed: list[AgencyPair]
+    ties_changed: list[AgencyPair]
+    agencies: list[OverlapAgency]
+
+
+class OverlapMatrix(BaseModel):
+    agencies: list[str]
+    communities: list[int]
+    cells: list[list[float]]
+    truncated: bool
+
+
+class TieTask(BaseModel):
+    """A task behind an agency or a tie: both agencies' roles, the evidence and the document view's link."""
+
+    task: str
+    path: str
+    title: str | None = None
+    policy: str
+    policy_title: str | None = None
+    year: int | None = None
+    document: str
+    roles: dict[str, list[str]]
+    evidence: list[Any]
+
+
+class TieTasks(BaseModel):
+    agency: str
+    other: str | None = None
+    items: list[TieTask]

@@ -54,7 +54,7 @@ def statuses(path: str, method: str) -> set[str]:
     if path.startswith("/documents") and method in ("post", "delete"):
         out |= {"401", "403"}
         if method == "post":
-            out.add("409")
+            out |= {"400", "409"}  # 400: a multipart body the server cannot parse
     if path not in ("/health", "/queries") and method == "get":
         out |= {"400", "504"}  # every listing runs a template with the server's timeout
         out.add("404")  # a name in its parameters (?region=, ?policy=) that resolves to nothing

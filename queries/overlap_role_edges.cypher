@@ -13,4 +13,4 @@ RETURN a.name AS agency, a.level AS agency_level, a.region AS agency_region, r.r
        t.path AS task_path, t.title AS task_title, p.key AS policy, p.title AS policy_title, p.date AS policy_date,
        p.region AS policy_region, p.level AS policy_level, p.source AS source, r.char_start AS char_start,
        r.char_end AS char_end, r.mention AS mention, r.evidence AS evidence
-ORDER BY policy, task, agency, role, char_start
+ORDER BY policy, t.sort_key, task, agency, role, char_start

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,13 +36,20 @@ def running_server(option: list[str]) -> Iterator[str]:
     env.pop("NEO4J_URI", None)
     user, password = neo4j_test_auth()
     env.update({"NEO4J_USER": user or "", "NEO4J_PASSWORD": password or ""})
+    # the server's log goes to a file: a pipe nobody reads fills up (64 KB) and blocks the server mid-request
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115  (closed when the server stops)
     proc = subprocess.Popen(
         [sys.executable, "-m", "policykg", "serve", "--port", str(port), *option],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+    def output() -> str:
+        log.seek(0)
+        return log.read()
+
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -52,17 +60,21 @@ def running_server(option: list[str]) -> Iterator[str]:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            pytest.fail(f"policykg serve did not come up:\n{proc.communicate()[0][-3000:]}", pytrace=False)
+            proc.wait()
+            pytest.fail(f"policykg serve did not come up:\n{output()[-3000:]}", pytrace=False)
         time.sleep(0.2)
     try:
         yield base
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            out = proc.communicate(timeout=30)[0]
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             raise
+        finally:
+            out = output()
+            log.close()
         assert proc.returncode == 0, out[-3000:]
 
 

@@ -27,6 +27,17 @@ from policykg.graph.network import (
 )
 
 from ..deps import StoreDep
+from ..models import (
+    AgencyPairs,
+    CoIssuing,
+    Communities,
+    NetworkChange,
+    OverlapMatrix,
+    OverlapMeasures,
+    OverlapNetwork,
+    TieTasks,
+    Typology,
+)
 
 router = APIRouter(prefix="/overlap", tags=["overlap"])
 
@@ -74,7 +85,7 @@ def page() -> HTMLResponse:
     return HTMLResponse(html)
 
 
-@router.get("/network")
+@router.get("/network", response_model=OverlapNetwork)
 def network(
     store: StoreDep,
     filters: FiltersDep,
@@ -101,7 +112,7 @@ def network(
     }
 
 
-@router.get("/measures")
+@router.get("/measures", response_model=OverlapMeasures)
 def agency_measures(
     store: StoreDep,
     filters: FiltersDep,
@@ -117,14 +128,14 @@ def agency_measures(
     return {"items": rows[:limit], "total": len(rows), "truncated": truncated}
 
 
-@router.get("/pairs")
+@router.get("/pairs", response_model=AgencyPairs)
 def pairs(store: StoreDep, filters: FiltersDep, limit: Annotated[int, Query(ge=1, le=1000)] = 20) -> dict[str, Any]:
     """The pairs of agencies sharing the most tasks, with the count per role pair."""
     _B, G, _t = _networks(store, filters)
     return {"items": measures.top_pairs(G, limit)}
 
 
-@router.get("/communities")
+@router.get("/communities", response_model=Communities)
 def communities(
     store: StoreDep, filters: FiltersDep, seed: Annotated[int, Query(ge=0, le=2**31)] = 42
 ) -> dict[str, Any]:
@@ -134,7 +145,7 @@ def communities(
     return {"items": [{"community": i, "size": len(c), "agencies": c} for i, c in enumerate(parts)]}
 
 
-@router.get("/typology")
+@router.get("/typology", response_model=Typology)
 def typology(store: StoreDep, filters: FiltersDep) -> dict[str, Any]:
     """Leading (主导型) / key (关键型) / auxiliary (辅助型) agencies from breadth × depth, with k-cores."""
     _B, G, _t = _networks(store, filters)
@@ -142,7 +153,7 @@ def typology(store: StoreDep, filters: FiltersDep) -> dict[str, Any]:
     return {"items": [{"agency": a, **t, "core": core[a]} for a, t in measures.typology(G).items()]}
 
 
-@router.get("/together")
+@router.get("/together", response_model=AgencyPairs)
 def together(
     store: StoreDep, filters: FiltersDep, min_tasks: Annotated[int, Query(ge=1, le=1000)] = 2
 ) -> dict[str, Any]:
@@ -151,7 +162,7 @@ def together(
     return {"items": measures.always_together(B, min_tasks)}
 
 
-@router.get("/co-issuing")
+@router.get("/co-issuing", response_model=CoIssuing)
 def co_issuing_network(store: StoreDep, filters: FiltersDep) -> dict[str, Any]:
     """The co-issuing network: agencies that issue documents together (weight = documents)."""
     G = co_issuing(issuing_rows(store, filters))
@@ -164,7 +175,7 @@ def co_issuing_network(store: StoreDep, filters: FiltersDep) -> dict[str, Any]:
     }
 
 
-@router.get("/change")
+@router.get("/change", response_model=NetworkChange)
 def change(
     store: StoreDep,
     before_from: Year,
@@ -183,7 +194,7 @@ def change(
     return measures.change(projection(two_mode(role_edges(store, f1))), projection(two_mode(role_edges(store, f2))))
 
 
-@router.get("/matrix")
+@router.get("/matrix", response_model=OverlapMatrix)
 def matrix(store: StoreDep, filters: FiltersDep, seed: Annotated[int, Query(ge=0, le=2**31)] = 42) -> dict[str, Any]:
     """The overlap matrix (shared tasks) with agencies ordered by community, then weighted degree."""
     _B, G, truncated = _networks(store, filters)
@@ -200,7 +211,7 @@ def matrix(store: StoreDep, filters: FiltersDep, seed: Annotated[int, Query(ge=0
     }
 
 
-@router.get("/tasks")
+@router.get("/tasks", response_model=TieTasks)
 def tasks(
     store: StoreDep,
     filters: FiltersDep,
