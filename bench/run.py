@@ -31,13 +31,16 @@ def extraction(tmp: Path) -> None:
         big.write_text("\n".join(texts) * copies, encoding="utf-8")
         size = big.stat().st_size
         rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        t0, c0 = time.perf_counter(), time.process_time()
-        rec = extract(big)
-        dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+        runs = []
+        for _ in range(3):  # the best of three: the machine's other work only ever slows a run down
+            t0, c0 = time.perf_counter(), time.process_time()
+            rec = extract(big)
+            runs.append((time.process_time() - c0, time.perf_counter() - t0))
+        cpu, dt = min(runs)
         peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
         # CPU seconds give the per-core speed even when other work shares the machine
         print(
-            f"extraction: {size / 1e6:.2f} MB in {dt:.2f} s wall, {cpu:.2f} s CPU = {size / 1e6 / cpu:.2f} MB/s per core "
+            f"extraction: {size / 1e6:.2f} MB in {dt:.2f} s wall, {cpu:.2f} s CPU (best of 3) = {size / 1e6 / cpu:.2f} MB/s per core "
             f"({size / 1e6 / dt:.2f} MB/s wall); {len(rec.assignments)} assignments; peak RSS grew {peak:.0f} MB"
         )
 

@@ -125,17 +125,24 @@ def _central(m: str, ctx: AgencyContext) -> str | None:
     return None
 
 
+@cache
+def _parent_names(parent: str) -> tuple[str, ...]:
+    """A parent body's official name and its short forms, longest first."""
+    central = _data()["central"]
+    return tuple(sorted({parent, *[k for k, v in central.items() if v == parent]}, key=len, reverse=True))
+
+
 def normalize_agency(mention: str, ctx: AgencyContext, parent: str | None = None) -> Agency:
     """The canonical agency for `mention`; `parent` is the canonical name of the agency named before
     it in the same list, which a bare sub-unit (条法司, 商标局) belongs to."""
     data = _data()
     g = gazetteer()
-    m = re.sub(r"\s+", "", mention)
+    m = "".join(mention.split())
     m = MEMBERS.sub("", m) or m
 
     # Sub-units of central bodies, written with their parent or after it.
     for par, subs in data["subunits"].items():
-        for alias in sorted({par, *[k for k, v in data["central"].items() if v == par]}, key=len, reverse=True):
+        for alias in _parent_names(par):
             if m.startswith(alias) and len(m) > len(alias) and alias != m:
                 rest = m[len(alias) :]
                 if rest in subs or rest.endswith(("司", "局", "部", "室", "中心", "处")):

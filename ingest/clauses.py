@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .spans import contained
 
@@ -142,13 +143,21 @@ class Mention:
     lead_rule: tuple[int, int] | None = None  # the span of the lead rule applied (rule == "lead_rule")
 
 
+SPACES = re.compile(r"\s+")
+TRAILING_BRACKET = re.compile(r"[（(][^（）()]*[)）]$")
+# sentence punctuation, a preposition, a verb or a figure: a sentence, not a name
+SENTENCE_MARK = re.compile(r"[。！？，,；;：:“”]|由|的|是|将|简称|\d")
+LEADING_PREPOSITION = re.compile(r"^(?:由|请|以)")
+ALIAS = re.compile(r"^(.+?)[（(]([^（）()]+)[)）]$")
+
+
 def looks_like_agency(s: str) -> bool:
-    s = re.sub(r"\s+", "", s)
-    s = re.sub(r"[（(][^（）()]*[)）]$", "", s)
+    s = SPACES.sub("", s)
+    s = TRAILING_BRACKET.sub("", s)
     if len(s) < 2 or len(s) > 40:
         return False
-    if re.search(r"[。！？，,；;：:“”]", s) or re.search(r"由|的|是|将|简称|\d", s):
-        return False  # a preposition, a verb or a figure: a sentence, not a name
+    if SENTENCE_MARK.search(s):
+        return False
     if s in GENERIC_BODIES or s[0] in "（(【[":
         return False  # 单位, 部门: a word, not a body; （一）…: a heading
     if len(s) > LONG_NAME and not s.startswith(LONG_NAME_STARTS) and not _starts_with_place(s):
@@ -168,8 +177,19 @@ def _starts_with_place(s: str) -> bool:
     return any(g.resolve(s[:n]) is not None for n in (2, 3, 4) if len(s) > n)
 
 
+BRACKETS = re.compile(r"[（(《【）)》】]")
+
+
+@cache
+def _separators(seps: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(seps) + "]")
+
+
 def _split_top(s: str, seps: str) -> list[tuple[int, int]]:
     """Split `s` on any of `seps` outside brackets; returns (start, end) pieces."""
+    if not BRACKETS.search(s):  # no brackets (most lists): the separators' positions are the cuts
+        cuts = [m.start() for m in _separators(seps).finditer(s)]
+        return list(zip([0, *[c + 1 for c in cuts]], [*cuts, len(s)], strict=True))
     out, depth, start = [], 0, 0
     for i, ch in enumerate(s):
         if ch in "（(《【":
@@ -199,10 +219,16 @@ def _joined(text: str, offset: int) -> list[tuple[str, int]]:
 RUN_TOGETHER = re.compile(r"(?<=[委局办厅])(?=(?:市|区|县|省)(?!场|级|属|内|外)[\u4e00-\u9fa5]{2,})")
 
 
+PREFIX_CHARS = re.compile(r"[市区县省]")
+
+
 def _run_together(parts: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """市住房城乡建设管理委市重大办: two prefixed names printed without a separator."""
     out = []
     for p, at in parts:
+        if len(p) < 8 or not PREFIX_CHARS.search(p, 4):
+            out.append((p, at))  # too short for two names, or no second prefix: the common case
+            continue
         cuts = [m.start() for m in RUN_TOGETHER.finditer(p)]
         pieces = [p[a:b] for a, b in zip([0, *cuts], [*cuts, len(p)], strict=True)]
         if len(pieces) > 1 and all(len(x) >= 4 and looks_like_agency(x) for x in pieces):
@@ -235,11 +261,11 @@ def _agencies_in(seg: str, base: int) -> list[tuple[str, int, int, str | None]] 
         if not text:
             continue
         start = base + a + lead
-        text = re.sub(r"^(?:由|请|以)", "", text)
+        text = LEADING_PREPOSITION.sub("", text)
         offset = start + (len(raw.strip()) - len(text))
         for p, pstart in _run_together(_joined(text, offset)):
             name, alias = p, None
-            al = re.match(r"^(.+?)[（(]([^（）()]+)[)）]$", p)
+            al = ALIAS.match(p)
             # 各街镇（园区）: a bracket inside a catch-all widens it, it names no other body
             if (
                 al
@@ -248,10 +274,10 @@ def _agencies_in(seg: str, base: int) -> list[tuple[str, int, int, str | None]] 
                 and not CATCH_ALL_TAIL.match(al.group(2))
             ):
                 name, alias = al.group(1), al.group(2)
-            name = re.sub(r"等$", "", name)
+            name = name[:-1] if name.endswith("等") else name
             if not looks_like_agency(name):
                 return None
-            items.append((re.sub(r"\s+", "", name), pstart, pstart + len(name), alias))
+            items.append((SPACES.sub("", name), pstart, pstart + len(name), alias))
     return items
 
 
