@@ -116,7 +116,13 @@ def test_named_templates_over_http(client: TestClient, sample_store: GraphStore)
         assert res.status_code == 200, (name, res.text)
         body = res.json()
         expected = run(sample_store, name, t.example_params(), limit=ROW_LIMIT)
-        assert body["columns"] == get(name).returns and body["rows"] == expected.rows, name
+        assert body["columns"] == get(name).returns, name
+        if "ORDER BY" in t.body:
+            assert body["rows"] == expected.rows, name
+        elif not expected.truncated:  # a template that orders nothing (document_marks, a UNION): rows, no order
+            assert sorted(map(json.dumps, body["rows"])) == sorted(map(json.dumps, expected.rows)), name
+        else:  # cut at the row limit with no order: which rows is the engine's choice, how many is not
+            assert body["truncated"] and len(body["rows"]) == len(expected.rows), name
     assert client.post("/queries/agency_tasks", json={}).status_code == 422
     unknown = client.post("/queries/agency_tasks", json={"agency": "x", "nope": 1})
     assert unknown.status_code == 422 and "nope" in unknown.json()["error"]["message"]
