@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .gazetteer import gazetteer
 from .spans import contained
 
 __all__ = [
@@ -167,12 +168,10 @@ def looks_like_agency(s: str) -> bool:
 
 LONG_NAME = 20
 # names longer than LONG_NAME start with their place or a national marker (中国留学人员广州科技交流会…)
-LONG_NAME_STARTS = ("中国", "中华", "中共", "中央", "国家", "国务院", "全国", "共青团", "最高", "北京", "各")
+LONG_NAME_STARTS = ("中国", "中华", "中共", "中央", "国家", "国务院", "全国", "共青团", "最高", "各")
 
 
 def _starts_with_place(s: str) -> bool:
-    from .gazetteer import gazetteer
-
     g = gazetteer()
     return any(g.resolve(s[:n]) is not None for n in (2, 3, 4) if len(s) > n)
 

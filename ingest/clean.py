@@ -203,8 +203,9 @@ FRAGMENT = 4  # characters: a line this short that ends no sentence is a piece o
 
 def _in_fragments(lines: list[tuple[str, array]], i: int) -> bool:
     """A bare number between pieces of a broken token (〔2025〕 / 661 / 号, 2025年 / 5 / 月) is text."""
-    before = next((t for t, _ in reversed(lines[:i]) if t), "").strip()
-    after = next((t for t, _ in lines[i + 1 :] if t), "").strip()
+    # the nearest non-empty lines on each side, by index (no copies of the line list: bare numbers can be many)
+    before = next((lines[k][0] for k in range(i - 1, -1, -1) if lines[k][0]), "").strip()
+    after = next((lines[k][0] for k in range(i + 1, len(lines)) if lines[k][0]), "").strip()
     return (bool(before) and before[-1] in "〔〕（）年月") or (bool(after) and after[0] in "号年月日%〕")
 
 

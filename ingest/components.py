@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from .agencies import SUBUNIT_PARENTS, normalize_agency
+from .agencies import SUBUNIT_PARENTS, _data, normalize_agency
 from .citations import find_citations, policy_key
 from .clauses import document_lead_rule, find_bracket_clauses, find_label_clauses
 from .flat_tables import find_flat_tables
@@ -129,8 +129,6 @@ def make_structure(nlp: Language, name: str) -> Any:
 def _pre2018(header: Any, text: str) -> bool:
     if header.date:
         return header.date < "2018-03-17"
-    from .agencies import _data
-
     return any(m in text for m in _data()["pre2018_markers"])
 
 

@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 
 from .clauses import Mention, parse_clause
 from .structure import _marker, heading_title, paragraphs
-from .tables import AGENCY_HEADER as AGENCY_COLUMN
-from .tables import column_mentions, column_role
+from .tables import AGENCY_HEADER, ANNEX, annex_label, column_mentions, column_role, table_title
 
 __all__ = ["FlatTable", "find_flat_tables"]
 
@@ -36,7 +35,6 @@ TIME_CELL = re.compile(
     r"(?:每年|每季度|每月|年内|逐年).{0,8}|\d{1,2}\s*月.{0,6}|[上下]半年|全年)$"
 )
 NUMBER_CELL = re.compile(r"^\s*(\d{1,3})\s*$")
-ANNEX = re.compile(r"^\s*(附件|附表)\s*(\d{0,2})\s*(?:[：:.．、]|$)")
 MAX_ROWLESS = 15  # paragraphs with no agency cell after which the table is over
 
 
@@ -105,11 +103,11 @@ def find_flat_tables(text: str, lead_rule: tuple[int, int] | None = None) -> lis
         first = next((n for n, h in enumerate(header) if h in ("序号", "编号")), 0)
         if first:  # a caption before the column names (工作任务清单) is not a column
             i, header = i + first, header[first:]
-        roles = [column_role(h) for h in header if AGENCY_COLUMN.search(h)]
+        roles = [column_role(h) for h in header if AGENCY_HEADER.search(h)]
         if j - i >= 3 and roles:
-            label = _annex_label(text, pars, i)
+            label = annex_label([text[a:b] for a, b in pars[max(0, i - 4) : i]])
             numbered = bool(re.match(r"序号|编号", header[0]))
-            first_agency = next(n for n, h in enumerate(header) if AGENCY_COLUMN.search(h))
+            first_agency = next(n for n, h in enumerate(header) if AGENCY_HEADER.search(h))
             text_first = first_agency > (1 if numbered else 0)  # task columns before the agency columns
             table, end = _read_rows(text, pars, j, roles, label, lead_rule, numbered, text_first, header)
             if table.tasks:
@@ -119,14 +117,6 @@ def find_flat_tables(text: str, lead_rule: tuple[int, int] | None = None) -> lis
             continue
         i += 1
     return out
-
-
-def _annex_label(text: str, pars: list[tuple[int, int]], i: int) -> str:
-    for a, b in reversed(pars[max(0, i - 4) : i]):
-        m = ANNEX.match(text[a:b])
-        if m:
-            return m.group(1) + m.group(2)
-    return ""  # a table that is the document itself: its rows are numbered on their own
 
 
 @dataclass
@@ -162,7 +152,7 @@ def _read_rows(
             k += len(header)  # the header printed again on the next page: the same table goes on
             end_par = k
             continue
-        if ANNEX.match(par) or ("\t" in par) or (_is_header_cell(par) and AGENCY_COLUMN.search(par)):
+        if ANNEX.match(par) or ("\t" in par) or (_is_header_cell(par) and AGENCY_HEADER.search(par)):
             break
         kind = _kind(par)
         if kind == "ag" and row is not None and row.heads and not row.texts and not row.cells:
@@ -259,9 +249,9 @@ def _tasks(
                 if named and len(row.texts) >= 2:
                     # the short cells before the task's text name it (海绵城市 / 建设管理); later ones are other columns
                     names = [t for t, at in row.texts if len(t) <= 12 and at < start]
-                    title = re.sub(r"\s+", "", "".join(names)) or _first_clause(body)
+                    title = re.sub(r"\s+", "", "".join(names)) or table_title(body)
                 else:
-                    title = _first_clause(body)
+                    title = table_title(body)
                 t = FlatTask(path, title, body, start, start + len(body))
                 by_path[path] = t
                 out.append(t)
@@ -288,11 +278,6 @@ def _cell_roles(roles: list[str], n: int) -> list[str]:
         return roles[:n]
     # more cells than agency columns: the first column's cell was printed over several paragraphs
     return [roles[0]] * (n - len(roles) + 1) + roles[1:]
-
-
-def _first_clause(s: str) -> str:
-    first = re.split(r"[，,。]", s.strip().lstrip("*＊※"), maxsplit=1)[0]
-    return re.sub(r"\s+", "", first).rstrip("：:；;")
 
 
 def _joined_title(text: str, a: int, b: int, row: _Row) -> str:

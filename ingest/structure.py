@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from .agencies import CENTRAL_MARKERS, AgencyContext
+from .agencies import CENTRAL_MARKERS, MUNICIPALITIES, AgencyContext, _data, normalize_agency
 from .gazetteer import NATION, gazetteer
 
 __all__ = ["Header", "Heading", "find_headings", "read_header", "sections_data"]
@@ -253,8 +253,6 @@ def region_of_issuer(issuer: str) -> str | None:
         place = g.resolve(name[:n])
         if place is not None and place.level in ("省级", "地级", "县级") and len(name[:n]) >= 2:
             return place.name
-    from .agencies import _data
-
     if name.startswith(CENTRAL_MARKERS) or name in _data()["central"].values() or name in _data()["central"]:
         return NATION
     return None
@@ -263,8 +261,6 @@ def region_of_issuer(issuer: str) -> str | None:
 def official_issuer(name: str) -> str:
     """An issuer as its official name where the registry knows the short form (发展改革委办公厅 →
     国家发展和改革委员会办公厅); a name it does not know is kept as signed."""
-    from .agencies import normalize_agency
-
     name = re.sub(r"\s+", "", name)
     region = region_of_issuer(name)
     ag = normalize_agency(name, AgencyContext(None if region in (None, NATION) else region))
@@ -412,15 +408,10 @@ def read_header(text: str, meta: dict[str, str] | None = None) -> Header:
         h.region = region_from_text(text)
     if not h.issuers and meta.get("issuer_hint"):
         # page metadata naming the issuer (发布单位: 区政府办公室), read in the document's region
-        from .agencies import normalize_agency
-
         ag = normalize_agency(meta["issuer_hint"], AgencyContext(h.region))
         if ag.source in ("central", "local", "prefix", "region_name"):
             h.issuers = [ag.name]
     return h
-
-
-MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 
 ADDRESSEE = re.compile(r"^\s*[^。\n]{2,300}[：:]\s*$")

@@ -23,7 +23,16 @@ from itertools import accumulate
 from .clauses import Mention, parse_clause
 from .structure import _marker, heading_title
 
-__all__ = ["AGENCY_HEADER", "TableTask", "column_mentions", "column_role", "parse_tables"]
+__all__ = [
+    "AGENCY_HEADER",
+    "ANNEX",
+    "TableTask",
+    "annex_label",
+    "column_mentions",
+    "column_role",
+    "parse_tables",
+    "table_title",
+]
 
 HEADER_WORDS = re.compile(
     r"重点任务|主要任务|工作任务|任务|责任部门|责任单位|牵头单位|牵头部门|配合单位|备注|序号|完成时限|时间"
@@ -300,7 +309,7 @@ def _resolve(events: list[tuple[str, object]]) -> list[TableTask]:
         for it in g.items:
             it.path = ".".join(x for x in [prefix, it.label] if x)
     for t in out_order:
-        t.title = _table_title(t.text)
+        t.title = table_title(t.text)
     seen, result = set(), []
     for t in out_order:
         if id(t) not in seen and t.path:
@@ -355,14 +364,28 @@ def _assign(g: _Group) -> None:
             it.strings = [g.strings[min(idx, k - 1)]]
 
 
-def _table_title(text: str) -> str:
-    first = re.split(r"[，,。]", text.strip(), maxsplit=1)[0]
+def table_title(text: str) -> str:
+    """A table row's title: the first clause of its task cell (gold/README, 004), without the marker
+    some tables put before specific projects (*推进…)."""
+    first = re.split(r"[，,。]", text.strip().lstrip("*＊※"), maxsplit=1)[0]
     return heading_title(first)
+
+
+ANNEX = re.compile(r"^\s*(附件|附表)\s*(\d{0,2})\s*(?:[：:.．、]|$)")
+
+
+def annex_label(lines_before: list[str]) -> str:
+    """The annex a table stands in (附件1, 附表2, 附件), from the few lines above it; "" for a table that is
+    the document itself, whose rows are numbered on their own."""
+    for line in reversed(lines_before[-4:]):
+        m = ANNEX.match(line)
+        if m:
+            return m.group(1) + m.group(2)
+    return ""
 
 
 NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、]?\s*$")
 TASK_COLUMN = re.compile(r"任务|事项|内容|措施|名称|工作|项目")
-ANNEX_LINE = re.compile(r"^\s*(附件|附表)\s*(\d{0,2})\s*(?:[：:.．、]|$)")
 
 
 def _grids(text: str, lead_rule_at: tuple[int, int] | None) -> tuple[list[TableTask], set[int]]:
@@ -393,9 +416,7 @@ def _grids(text: str, lead_rule_at: tuple[int, int] | None) -> tuple[list[TableT
         if not rows or sum(len(r) == len(cells) for r, _ in rows) < 0.7 * len(rows):
             i = j
             continue
-        label = next(
-            (m.group(1) + m.group(2) for ln, _ in reversed(lines[max(0, i - 4) : i]) if (m := ANNEX_LINE.match(ln))), ""
-        )
+        label = annex_label([ln for ln, _ in lines[max(0, i - 4) : i]])
         used |= {b for _, b in lines[i:j]}
         above: dict[int, tuple[str, int]] = {}
         for row, b in rows:
@@ -407,7 +428,7 @@ def _grids(text: str, lead_rule_at: tuple[int, int] | None) -> tuple[list[TableT
             body = row[task_col].strip()
             start = b + offsets[task_col] + (len(row[task_col]) - len(row[task_col].lstrip()))
             task = TableTask(3, num.group(1), int(num.group(1)), body, start, start + len(body), path=path)
-            task.title = _table_title(body)
+            task.title = table_title(body)
             # a row with every agency cell empty shares the cells above (a merged cell printed once);
             # a row with some filled and some empty has no one in the empty columns
             merged = all(not (row[k].strip() if k < len(row) else "") for k in roles)

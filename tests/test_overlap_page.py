@@ -8,10 +8,6 @@ missing browser fails the test with that instruction. The test saves a screensho
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +16,7 @@ import httpx2
 import pytest
 from policykg.graph.embedded_store import EmbeddedStore
 from policykg.graph.ingest import ingest_paths
+from test_api_server import running_server
 
 SAMPLES = Path(__file__).resolve().parent.parent / "policykg" / "samples"
 CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -31,46 +28,13 @@ DATED_AGENCIES = 43  # policies dated 2023–2024 (the two undated documents dro
 HUB, HUB_TASKS = "山东省知识产权局", 67
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("overlap") / "data"
     with EmbeddedStore(data) as store:
         assert ingest_paths(store, [str(SAMPLES)], progress=False).failed == 0
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "NEO4J_URI"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "policykg", "serve", "--data-dir", str(data), "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx2.get(f"{base}/health", timeout=2).status_code == 200:
-                break
-        except httpx2.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"policykg serve did not come up:\n{proc.communicate()[0][-3000:]}", pytrace=False)
-        time.sleep(0.2)
-    try:
+    with running_server(["--data-dir", str(data)]) as base:
         yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
