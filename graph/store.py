@@ -23,8 +23,10 @@ from policykg.settings import Settings
 from .cypher_guard import check_parameters, checked
 from .model import NODE_PROPERTIES, REL_ENDPOINTS, DocumentGraph
 from .writes import (
+    BUMP_VERSION,
     LOOKUP_KEYS,
     LOOKUP_SOURCES,
+    READ_VERSION,
     Statement,
     WriteItem,
     batch_plan,
@@ -269,8 +271,8 @@ class GraphStore(ABC):
             )
 
     def _tail(self) -> list[Statement]:
-        """Statements that end every write transaction."""
-        return []
+        """Statements that end every write transaction: one version bump, however many documents."""
+        return [BUMP_VERSION]
 
     def remove_document(self, doc_or_source: str) -> str:
         """Remove a stored document (by policy key, title, file name or the path it was ingested from)."""
@@ -303,6 +305,12 @@ class GraphStore(ABC):
         if missing:
             self.rebuild_derived()
 
+    def version(self) -> int:
+        """A number that changes with every committed write by any process (0 for a store never written):
+        what a reader keeps is current while the version it was computed at still is."""
+        rows = self._read(READ_VERSION, {}, None, None).rows
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
     def fill_sort_keys(self) -> None:
         """Give tasks stored before `sort_key` existed their key (a store made by an earlier version)."""
         from .paths import path_sort_key
@@ -314,7 +322,8 @@ class GraphStore(ABC):
                     Statement(
                         "UNWIND $rows AS row MATCH (t:Task {key: row.key}) SET t.sort_key = row.sort_key",
                         {"rows": [{"key": k, "sort_key": path_sort_key(p or "")} for k, p in rows]},
-                    )
+                    ),
+                    BUMP_VERSION,
                 ]
             )
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from .model import (
     DERIVED_COUNTS,
+    META_LABEL,
     NODE_PROPERTIES,
     REFERENCE_TYPES,
     REL_ENDPOINTS,
@@ -42,8 +43,10 @@ from .model import (
 )
 
 __all__ = [
+    "BUMP_VERSION",
     "LOOKUP_KEYS",
     "LOOKUP_SOURCES",
+    "READ_VERSION",
     "OldVersion",
     "Statement",
     "WriteItem",
@@ -80,6 +83,12 @@ LOOKUP_SOURCES = (
 )
 LOOKUP_KEYS = (
     "UNWIND $keys AS k MATCH (p:Policy {key: k}) RETURN p.key AS key, p.source AS source, p.ingested AS ingested"
+)
+READ_VERSION = f"MATCH (m:{META_LABEL} {{name: 'graph'}}) RETURN m.version AS version"
+
+# The last statement of every write transaction: the graph changed (see model.META_LABEL).
+BUMP_VERSION = Statement(
+    f"MERGE (m:{META_LABEL} {{name: 'graph'}}) ON CREATE SET m.version = 1 ON MATCH SET m.version = m.version + 1"
 )
 
 
@@ -396,9 +405,9 @@ def batch_plan(
     mentions: dict[str, set[str]] = defaultdict(set)
     for item in items:
         for r in item.graph.rels:
-            if r.start[0] == "Agency" and r.type in ALIAS_SOURCES and r.start[1] not in recompute:
-                if r.props.get("mention") is not None:
-                    mentions[r.start[1]].add(r.props["mention"])
+            agency = r.start[1] if r.start[0] == "Agency" and r.type in ALIAS_SOURCES else None
+            if agency is not None and agency not in recompute and r.props.get("mention") is not None:
+                mentions[r.start[1]].add(r.props["mention"])
     stmts += _append_aliases(mentions)
     stmts += _recompute_aliases(recompute)
 
