@@ -5,10 +5,7 @@
 // param limit: int ?= 500
 // param offset: int ?= 0
 // returns: policy, task_path, task_title
-MATCH (t:Task)-[:`涉及`]->(r:Region)
-WHERE r.key = $region
-MATCH (p:Policy)
-WHERE p.key = t.policy
+MATCH (r:Region {key: $region})<-[:`涉及`]-(t:Task)<-[:`包含`*1..12]-(p:Policy)
 RETURN p.title AS policy, t.path AS task_path, t.title AS task_title
 ORDER BY policy, t.sort_key
 SKIP $offset
