@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "META_LABEL",
+    "META_PROPERTIES",
     "NODE_PROPERTIES",
     "PROVENANCE",
     "REFERENCE_DOC",
@@ -67,6 +69,12 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
         "parent": "STRING",
     },
 }
+
+# The graph's version: one node that every committed write bumps, so a reader that keeps what it
+# computed (the API's response cache) knows when it is stale, whichever process wrote. Not a policy
+# fact: it has `name`, not `key`, so the whole-graph exports (every node with a key) leave it out.
+META_LABEL = "Meta"
+META_PROPERTIES: dict[str, str] = {"name": "STRING", "version": "INT64"}
 
 # Every relationship carries where it was read: the document (policy key), the character span in that
 # document's clean text, and the evidence sentence.

@@ -6,7 +6,7 @@ accept. Every statement is idempotent (IF NOT EXISTS), so a store runs them on e
 
 from __future__ import annotations
 
-from .model import NODE_PROPERTIES, REL_ENDPOINTS, REL_PROPERTIES
+from .model import META_LABEL, META_PROPERTIES, NODE_PROPERTIES, REL_ENDPOINTS, REL_PROPERTIES
 
 __all__ = ["ladybug_add_columns", "ladybug_columns", "ladybug_schema", "neo4j_schema"]
 
@@ -21,6 +21,8 @@ def ladybug_schema() -> list[str]:
     for label, props in NODE_PROPERTIES.items():
         cols = ", ".join(f"{_q(p)} {t}" for p, t in props.items())
         stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({cols}, PRIMARY KEY (`key`))")
+    meta = ", ".join(f"{_q(p)} {t}" for p, t in META_PROPERTIES.items())
+    stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {META_LABEL}({meta}, PRIMARY KEY (`name`))")
     for rtype, ends in REL_ENDPOINTS.items():
         pairs = ", ".join(f"FROM {a} TO {b}" for a, b in ends)
         cols = ", ".join(f"{_q(p)} {t}" for p, t in REL_PROPERTIES[rtype].items())
@@ -64,6 +66,7 @@ def neo4j_schema() -> list[str]:
         f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE"
         for label in NODE_PROPERTIES
     ]
+    stmts.append(f"CREATE CONSTRAINT meta_name IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.name IS UNIQUE")
     stmts += [
         "CREATE INDEX task_doc IF NOT EXISTS FOR (n:Task) ON (n.doc)",
         "CREATE INDEX task_sort_key IF NOT EXISTS FOR (n:Task) ON (n.sort_key)",

@@ -22,7 +22,16 @@ from policykg.settings import Settings
 
 from .cypher_guard import check_parameters, checked
 from .model import NODE_PROPERTIES, REL_ENDPOINTS, DocumentGraph
-from .writes import AFFECTED_AGENCIES, LOOKUP_KEY, LOOKUP_SOURCE, Statement, remove_plan, write_plan
+from .writes import (
+    AFFECTED_AGENCIES,
+    BUMP_VERSION,
+    LOOKUP_KEY,
+    LOOKUP_SOURCE,
+    READ_VERSION,
+    Statement,
+    remove_plan,
+    write_plan,
+)
 
 __all__ = ["GraphStore", "QueryResult", "WriteResult", "open_store"]
 
@@ -195,6 +204,12 @@ class GraphStore(ABC):
             self._run_transaction(remove_plan(doc, self._affected(doc)))
             return doc
 
+    def version(self) -> int:
+        """A number that changes with every committed write by any process (0 for a store never written):
+        what a reader keeps is current while the version it was computed at still is."""
+        rows = self._read(READ_VERSION, {}, None, None).rows
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
     def fill_sort_keys(self) -> None:
         """Give tasks stored before `sort_key` existed their key (a store made by an earlier version)."""
         from .paths import path_sort_key
@@ -206,7 +221,8 @@ class GraphStore(ABC):
                     Statement(
                         "UNWIND $rows AS row MATCH (t:Task {key: row.key}) SET t.sort_key = row.sort_key",
                         {"rows": [{"key": k, "sort_key": path_sort_key(p or "")} for k, p in rows]},
-                    )
+                    ),
+                    BUMP_VERSION,
                 ]
             )
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .model import (
+    META_LABEL,
     NODE_PROPERTIES,
     REFERENCE_TYPES,
     REL_ENDPOINTS,
@@ -31,7 +32,16 @@ from .model import (
     Rel,
 )
 
-__all__ = ["AFFECTED_AGENCIES", "LOOKUP_KEY", "LOOKUP_SOURCE", "Statement", "remove_plan", "write_plan"]
+__all__ = [
+    "AFFECTED_AGENCIES",
+    "BUMP_VERSION",
+    "LOOKUP_KEY",
+    "LOOKUP_SOURCE",
+    "READ_VERSION",
+    "Statement",
+    "remove_plan",
+    "write_plan",
+]
 
 DOC_TYPES = [t for t in REL_ENDPOINTS if t not in REFERENCE_TYPES]
 ALIAS_SOURCES = (*ROLE_TYPES, "发布")
@@ -52,7 +62,14 @@ LOOKUP_SOURCE = (
     "RETURN p.key AS key, p.content_hash AS content_hash, p.ingested AS ingested"
 )
 LOOKUP_KEY = "MATCH (p:Policy {key: $key}) RETURN p.key AS key, p.source AS source, p.ingested AS ingested"
+READ_VERSION = f"MATCH (m:{META_LABEL} {{name: 'graph'}}) RETURN m.version AS version"
 AFFECTED_AGENCIES = f"MATCH (a:Agency)-[r:{ALIAS_TYPES}]->() WHERE r.doc = $doc RETURN DISTINCT a.key AS key"
+
+
+# The last statement of every write transaction: the graph changed (see model.META_LABEL).
+BUMP_VERSION = Statement(
+    f"MERGE (m:{META_LABEL} {{name: 'graph'}}) ON CREATE SET m.version = 1 ON MATCH SET m.version = m.version + 1"
+)
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
@@ -168,6 +185,7 @@ def remove_plan(doc: str, affected_agencies: list[str]) -> list[Statement]:
         ),
         _recompute_aliases(affected_agencies),
         *_sweep_orphans(),
+        BUMP_VERSION,
     ]
 
 
@@ -200,4 +218,5 @@ def write_plan(graph: DocumentGraph, previous_doc: str | None, affected_agencies
     if keys:
         stmts.append(_recompute_aliases(keys))
     stmts += _sweep_orphans()
+    stmts.append(BUMP_VERSION)
     return stmts

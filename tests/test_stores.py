@@ -111,3 +111,23 @@ def test_failed_write_leaves_the_graph_as_it_was(
     with pytest.raises(Exception):  # noqa: B017 - each engine raises its own error type
         store.write_document(graph)
     assert store.counts() == before
+
+
+def test_version_changes_with_every_committed_write(store: GraphStore, samples: Path, tmp_path: Path) -> None:
+    start = store.version()
+    ingest_paths(store, [str(samples / "004_a42a057c390f894e.txt")], progress=False)
+    assert store.version() > start
+    start = store.version()
+    ingest_paths(store, [str(samples / "003_22293d2eac0c7b96.txt")], progress=False)
+    after_write = store.version()
+    assert after_write > start
+    # nothing written (the file is unchanged): the version stays, so what readers cached stays valid
+    ingest_paths(store, [str(samples / "003_22293d2eac0c7b96.txt")], progress=False)
+    assert store.version() == after_write
+    store.remove_document("003_22293d2eac0c7b96.txt")
+    assert store.version() > after_write
+    # the version node is not a policy fact: the whole-graph export leaves it out
+    from policykg.queries import registry
+
+    labels = {row[0]["_label"] for row in registry.run(store, "export_nodes", {}).rows}
+    assert {"Policy", "Task", "Agency"} <= labels and "Meta" not in labels
