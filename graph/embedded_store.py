@@ -93,6 +93,7 @@ class EmbeddedStore(GraphStore):
         if not read_only:
             self.ensure_schema()
             self.fill_sort_keys()
+            self.fill_derived()
 
     def _open(self) -> None:
         for attempt in range(ATTEMPTS):

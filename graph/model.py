@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "DERIVED_COUNTS",
+    "DERIVED_PROPERTIES",
     "META_LABEL",
     "META_PROPERTIES",
     "NODE_PROPERTIES",
@@ -21,6 +23,7 @@ __all__ = [
     "REL_ENDPOINTS",
     "REL_PROPERTIES",
     "ROLE_TYPES",
+    "SHARED",
     "DocumentGraph",
     "Node",
     "Rel",
@@ -41,6 +44,7 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
         "source": "STRING",  # file name it was ingested from (null for cited-only policies)
         "content_hash": "STRING",
         "ingested": "BOOLEAN",  # false: known only because a document cites it
+        "tasks": "INT64",  # derived: the document's Task nodes (null for cited-only policies)
     },
     "Task": {
         "key": "STRING",  # policy key + '#' + numbering path
@@ -103,6 +107,17 @@ REL_ENDPOINTS: dict[str, list[tuple[str, str]]] = {
     "涉及": [("Task", "Region")],
     "隶属": [("Agency", "Agency"), ("Agency", "Region"), ("Region", "Region")],
 }
+
+# Derived data, not document facts: kept up to date by every write (graph/writes.py) and recomputed by
+# `GraphStore.rebuild_derived()`, left out of counts and exports. `共担` joins each ordered pair of
+# distinct agencies holding a role on a common task: `tasks` shared tasks, and how many of the END
+# agency's role relationships fall on them, by role.
+SHARED = "共担"
+DERIVED_COUNTS = {"牵头": "lead", "参加": "participate", "负责": "responsible"}
+DERIVED_PROPERTIES: dict[str, dict[str, str]] = {
+    SHARED: {"tasks": "INT64", **dict.fromkeys(DERIVED_COUNTS.values(), "INT64")},
+}
+DERIVED_ENDPOINTS: dict[str, list[tuple[str, str]]] = {SHARED: [("Agency", "Agency")]}
 
 # Role relationships also keep the verbatim mention (the alias) and the role as a property, because
 # `type(r)` is not portable Cypher (ladybug spells it label(r)).

@@ -73,6 +73,7 @@ class Neo4jStore(GraphStore):
             self._driver.verify_connectivity()
             self.ensure_schema()
             self.fill_sort_keys()
+            self.fill_derived()
         except AuthError as e:
             self._driver.close()
             who = f"the credentials of user {user!r}" if user else "a connection without credentials"

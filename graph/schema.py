@@ -6,7 +6,15 @@ accept. Every statement is idempotent (IF NOT EXISTS), so a store runs them on e
 
 from __future__ import annotations
 
-from .model import META_LABEL, META_PROPERTIES, NODE_PROPERTIES, REL_ENDPOINTS, REL_PROPERTIES
+from .model import (
+    DERIVED_ENDPOINTS,
+    DERIVED_PROPERTIES,
+    META_LABEL,
+    META_PROPERTIES,
+    NODE_PROPERTIES,
+    REL_ENDPOINTS,
+    REL_PROPERTIES,
+)
 
 __all__ = ["ladybug_add_columns", "ladybug_columns", "ladybug_schema", "neo4j_schema"]
 
@@ -26,6 +34,10 @@ def ladybug_schema() -> list[str]:
     for rtype, ends in REL_ENDPOINTS.items():
         pairs = ", ".join(f"FROM {a} TO {b}" for a, b in ends)
         cols = ", ".join(f"{_q(p)} {t}" for p, t in REL_PROPERTIES[rtype].items())
+        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {_q(rtype)}({pairs}, {cols})")
+    for rtype, ends in DERIVED_ENDPOINTS.items():
+        pairs = ", ".join(f"FROM {a} TO {b}" for a, b in ends)
+        cols = ", ".join(f"{_q(p)} {t}" for p, t in DERIVED_PROPERTIES[rtype].items())
         stmts.append(f"CREATE REL TABLE IF NOT EXISTS {_q(rtype)}({pairs}, {cols})")
     # a store made before a property existed gets the column (the store fills it, see store.py)
     stmts += [
@@ -56,11 +68,22 @@ def ladybug_add_columns(table: str, columns: dict[str, str], have: set[str]) -> 
     ]
 
 
+# Every property a template (queries/*.cypher) or a write compares to a parameter or joins on, beside the
+# keys: Task.policy (a policy's tasks), Task.path, Policy.title/region/ingested/doc_number/source.
+NEO4J_INDEXES = {
+    "Task": ("doc", "policy", "path", "sort_key"),
+    "Policy": ("source", "title", "doc_number", "region", "ingested", "date"),
+    "Agency": ("name",),
+    "Region": ("name",),
+}
+
+
 def neo4j_schema() -> list[str]:
     """Uniqueness constraints on every key, lookup indexes, and a provenance index per relationship type.
 
-    The `doc` index on relationships is what keeps replacing or removing one document cheap in a large
-    graph; the full-text index serves keyword search from Neo4j Browser.
+    Every write looks nodes up by key (the constraints' indexes); the `doc` index on relationships and
+    Task.policy keep replacing or removing one document cheap in a large graph; the full-text index
+    serves keyword search. The derived `共担` relationships are found from their start agency.
     """
     stmts = [
         f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE"
@@ -68,14 +91,11 @@ def neo4j_schema() -> list[str]:
     ]
     stmts.append(f"CREATE CONSTRAINT meta_name IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.name IS UNIQUE")
     stmts += [
-        "CREATE INDEX task_doc IF NOT EXISTS FOR (n:Task) ON (n.doc)",
-        "CREATE INDEX task_sort_key IF NOT EXISTS FOR (n:Task) ON (n.sort_key)",
-        "CREATE INDEX policy_source IF NOT EXISTS FOR (n:Policy) ON (n.source)",
-        "CREATE INDEX policy_doc_number IF NOT EXISTS FOR (n:Policy) ON (n.doc_number)",
-        "CREATE INDEX agency_name IF NOT EXISTS FOR (n:Agency) ON (n.name)",
-        "CREATE INDEX region_name IF NOT EXISTS FOR (n:Region) ON (n.name)",
-        "CREATE FULLTEXT INDEX task_text IF NOT EXISTS FOR (n:Task) ON EACH [n.title, n.text]",
+        f"CREATE INDEX {label.lower()}_{p} IF NOT EXISTS FOR (n:{label}) ON (n.{_q(p)})"
+        for label, props in NEO4J_INDEXES.items()
+        for p in props
     ]
+    stmts.append("CREATE FULLTEXT INDEX task_text IF NOT EXISTS FOR (n:Task) ON EACH [n.title, n.text]")
     for i, rtype in enumerate(REL_ENDPOINTS):
         stmts.append(f"CREATE INDEX rel_doc_{i} IF NOT EXISTS FOR ()-[r:{_q(rtype)}]-() ON (r.doc)")
     return stmts

@@ -17,25 +17,27 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any, Literal
 
-from policykg.errors import PolicyKGError, StoreBusy
+from policykg.errors import PolicyKGError, StoreBusy, StoreUnavailable
 from policykg.settings import Settings
 
 from .cypher_guard import check_parameters, checked
 from .model import NODE_PROPERTIES, REL_ENDPOINTS, DocumentGraph
 from .writes import (
-    AFFECTED_AGENCIES,
     BUMP_VERSION,
-    LOOKUP_KEY,
-    LOOKUP_SOURCE,
+    LOOKUP_KEYS,
+    LOOKUP_SOURCES,
     READ_VERSION,
     Statement,
-    remove_plan,
-    write_plan,
+    WriteItem,
+    batch_plan,
+    derived_rebuild_plan,
+    old_versions,
 )
 
 __all__ = ["GraphStore", "QueryResult", "WriteResult", "open_store"]
 
-Status = Literal["new", "updated", "unchanged", "duplicate"]
+Status = Literal["new", "updated", "unchanged", "duplicate", "failed"]
+LOOKUP_CHUNK = 1000
 
 
 @dataclass
@@ -80,6 +82,8 @@ class WriteResult:
     replaced: str | None = None  # the key of the document version this one replaced
     detail: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    # status "failed": what the store raised (the document's transaction rolled back, nothing of it stored)
+    error: BaseException | None = field(default=None, repr=False, compare=False)
 
 
 class GraphStore(ABC):
@@ -157,35 +161,118 @@ class GraphStore(ABC):
 
     def document_status(self, source: str, content_hash: str) -> tuple[Status, str | None]:
         """new / unchanged / updated for a file, and the key it is stored under now."""
-        rows = self._read(LOOKUP_SOURCE, {"source": source}, None, None).records()
-        if not rows:
-            return "new", None
-        prev = rows[0]
-        return ("unchanged" if prev["content_hash"] == content_hash else "updated"), prev["key"]
+        return self.document_statuses([(source, content_hash)])[0]
+
+    def document_statuses(self, files: list[tuple[str, str]]) -> list[tuple[Status, str | None]]:
+        """`document_status` of many (source, content hash) pairs, looked up in a few queries."""
+        stored = self._by_source(sorted({s for s, _ in files}))
+        out: list[tuple[Status, str | None]] = []
+        for source, content_hash in files:
+            prev = stored.get(source)
+            if prev is None:
+                out.append(("new", None))
+            else:
+                out.append(("unchanged" if prev["content_hash"] == content_hash else "updated", prev["key"]))
+        return out
+
+    def _by_source(self, sources: list[str]) -> dict[str, dict[str, Any]]:
+        stored: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(sources), LOOKUP_CHUNK):
+            for row in self._read(LOOKUP_SOURCES, {"sources": sources[i : i + LOOKUP_CHUNK]}, None, None).records():
+                stored.setdefault(row["source"], row)
+        return stored
+
+    def _by_key(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        owners: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(keys), LOOKUP_CHUNK):
+            for row in self._read(LOOKUP_KEYS, {"keys": keys[i : i + LOOKUP_CHUNK]}, None, None).records():
+                owners[row["key"]] = row
+        return owners
 
     def write_document(self, graph: DocumentGraph) -> WriteResult:
-        """Store one document whole or not at all; replaces the facts of its previous version."""
+        """Store one document whole or not at all; replaces the facts of its previous version. Raises what
+        the store raised when the write failed."""
+        result = self.write_documents([graph])[0]
+        if result.status == "failed" and result.error is not None:
+            raise result.error
+        return result
+
+    def write_documents(self, graphs: list[DocumentGraph]) -> list[WriteResult]:
+        """Store documents, many per transaction, each whole or not at all: when a batch's transaction
+        fails, its documents are written one by one, so the failing one leaves no trace (its result has
+        status "failed" and the error) and the others are stored. A store that cannot be reached raises
+        StoreUnavailable (nothing of the batch in flight is stored)."""
+        results: list[WriteResult | None] = [None] * len(graphs)
         with self._write_lock:
-            status, previous = self.document_status(graph.source, graph.content_hash)
-            if status == "unchanged":
-                return WriteResult("unchanged", previous or graph.doc)
-            owner = self._read(LOOKUP_KEY, {"key": graph.doc}, None, None).records()
-            if owner and owner[0]["ingested"] and owner[0]["source"] != graph.source:
-                return WriteResult(
-                    "duplicate",
-                    graph.doc,
-                    detail=f"the same policy is already stored from {owner[0]['source']}",
+            todo = list(range(len(graphs)))
+            while todo:
+                batch, todo = self._next_batch(graphs, todo, results)
+                if batch:
+                    self._commit(batch, results)
+        return [r for r in results if r is not None]
+
+    def _next_batch(
+        self, graphs: list[DocumentGraph], todo: list[int], results: list[WriteResult | None]
+    ) -> tuple[list[tuple[int, WriteItem, Status]], list[int]]:
+        """Settle unchanged and duplicate documents and take the longest run of the others that touch
+        distinct files and policies (a second version of a file waits for the first to be stored)."""
+        stored = self._by_source(sorted({graphs[i].source for i in todo}))
+        owners = self._by_key(sorted({graphs[i].doc for i in todo}))
+        batch: list[tuple[int, WriteItem, Status]] = []
+        sources: set[str] = set()
+        keys: set[str] = set()
+        for n, i in enumerate(todo):
+            g = graphs[i]
+            prev = stored.get(g.source)
+            previous = prev["key"] if prev else None
+            if g.source in sources or g.doc in keys or (previous is not None and previous in keys):
+                return batch, todo[n:]
+            if prev is not None and prev["content_hash"] == g.content_hash:
+                results[i] = WriteResult("unchanged", previous or g.doc)
+                continue
+            owner = owners.get(g.doc)
+            if owner and owner["ingested"] and owner["source"] != g.source:
+                results[i] = WriteResult(
+                    "duplicate", g.doc, detail=f"the same policy is already stored from {owner['source']}"
                 )
-            affected = self._affected(previous) if previous else []
-            plan = write_plan(graph, previous, affected)
-            self._run_transaction(plan)
-            return WriteResult(
+                continue
+            sources.add(g.source)
+            keys.update(k for k in (g.doc, previous) if k is not None)
+            batch.append((i, WriteItem(g, previous), "updated" if prev else "new"))
+        return batch, []
+
+    def _commit(self, batch: list[tuple[int, WriteItem, Status]], results: list[WriteResult | None]) -> None:
+        olds = old_versions(
+            [item.previous for _, item, _ in batch if item.previous is not None],
+            lambda cypher, params: self._read(cypher, params, None, None).rows,
+        )
+        for _, item, _ in batch:
+            item.old = olds.get(item.previous) if item.previous is not None else None
+        try:
+            self._run_transaction(batch_plan([item for _, item, _ in batch], tail=self._tail()))
+        except StoreUnavailable:
+            raise
+        except Exception as e:  # the transaction rolled back: nothing of the batch is stored
+            if len(batch) > 1:
+                for one in batch:
+                    self._commit([one], results)
+                return
+            i, item, _ = batch[0]
+            results[i] = WriteResult("failed", item.graph.doc, detail=f"{type(e).__name__}: {e}", error=e)
+            return
+        for i, item, status in batch:
+            g = item.graph
+            results[i] = WriteResult(
                 status,
-                graph.doc,
-                nodes=len(graph.nodes),
-                relationships=len(graph.rels),
-                replaced=previous if previous and previous != graph.doc else None,
+                g.doc,
+                nodes=len(g.nodes),
+                relationships=len(g.rels),
+                replaced=item.previous if item.previous and item.previous != g.doc else None,
             )
+
+    def _tail(self) -> list[Statement]:
+        """Statements that end every write transaction: one version bump, however many documents."""
+        return [BUMP_VERSION]
 
     def remove_document(self, doc_or_source: str) -> str:
         """Remove a stored document (by policy key, title, file name or the path it was ingested from)."""
@@ -201,8 +288,22 @@ class GraphStore(ABC):
             if not rows:
                 raise DocumentNotFound(f"no stored document {doc_or_source!r}")
             doc = rows[0][0]
-            self._run_transaction(remove_plan(doc, self._affected(doc)))
+            old = old_versions([doc], lambda cypher, params: self._read(cypher, params, None, None).rows)[doc]
+            self._run_transaction(batch_plan([], [old], tail=self._tail()))
             return doc
+
+    def rebuild_derived(self) -> None:
+        """Recompute the derived data (`Policy.tasks`, `共担`) from the document facts, in one transaction."""
+        with self._write_lock:
+            self._run_transaction([*derived_rebuild_plan(), *self._tail()])
+
+    def fill_derived(self) -> None:
+        """Derive what a store made by an earlier version lacks (documents with no `tasks` count)."""
+        missing = self._read(
+            "MATCH (p:Policy) WHERE p.ingested = true AND p.tasks IS NULL RETURN p.key AS key LIMIT 1", {}, None, 1
+        ).rows
+        if missing:
+            self.rebuild_derived()
 
     def version(self) -> int:
         """A number that changes with every committed write by any process (0 for a store never written):
@@ -225,9 +326,6 @@ class GraphStore(ABC):
                     BUMP_VERSION,
                 ]
             )
-
-    def _affected(self, doc: str) -> list[str]:
-        return [r[0] for r in self._read(AFFECTED_AGENCIES, {"doc": doc}, None, None).rows]
 
     def counts(self) -> dict[str, int]:
         """Nodes per label and relationships per type (the same numbers on both engines)."""

@@ -1,52 +1,71 @@
-"""The write plans: the Cypher statements that store or remove one document, for both engines.
+"""The write plans: the Cypher statements that store, replace or remove documents, for both engines.
 
-A plan is a list of `Statement`s that a store runs in ONE transaction, so a document is stored whole
-or not at all. Everything here is in the Cypher subset Neo4j 5 and ladybug both accept (see
-graph/README.md): `UNWIND $rows` batches with uniform row keys, a two-step upsert (create missing
-keys, then set properties) because `MERGE` slows down on large ladybug tables, and values only in
-parameters; labels and relationship types come from the fixed model, never from input.
+A plan is a list of `Statement`s that a store runs in ONE transaction: one document, or a batch of
+documents whose rows are UNWIND-ed together (a failed batch is retried document by document by the
+store, so a document is still stored whole or not at all). Everything here is in the Cypher subset
+Neo4j 5 and ladybug both accept (see graph/README.md): `UNWIND $rows` batches with uniform row keys, a
+two-step upsert (create missing keys, then set properties) because `MERGE` slows down on large ladybug
+tables, and values only in parameters; labels and relationship types come from the fixed model.
 
 Who owns what:
-- per-document facts (tasks, role/citation/coverage relationships) carry `doc` = the document's key
-  and are deleted by it;
+- per-document facts (tasks, role/citation/coverage relationships) carry `doc` = the document's key;
+  every one of them hangs on the document's Policy node or on its tasks (reached by 包含), so taking a
+  version out starts from its Policy node and costs what the document holds, not what the graph holds;
 - shared nodes (Agency, Region, cited Policy) are upserted; they are deleted only when no document
-  refers to them any more (and, for 隶属 parents, when no child hangs under them);
-- 隶属 edges are reference data (administrative hierarchy, agency parents): merged, doc = ''.
+  refers to them any more (and, for 隶属 parents, when no child hangs under them). Only the nodes an
+  old version touched can lose their last reference, so only they are checked (a new document
+  orphans nothing);
+- an agency's aliases are the mentions on its relationships: a new document appends its mentions, a
+  replaced or removed one makes its agencies' aliases recomputed;
+- 隶属 edges are reference data (administrative hierarchy, agency parents): merged, doc = '';
+- derived data (`Policy.tasks`, the `共担` Agency->Agency aggregate, graph/model.py) is updated by the
+  difference each document makes, in the same transaction; `derived_rebuild_plan` recomputes it all.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .model import (
+    DERIVED_COUNTS,
     META_LABEL,
     NODE_PROPERTIES,
     REFERENCE_TYPES,
     REL_ENDPOINTS,
     REL_PROPERTIES,
     ROLE_TYPES,
+    SHARED,
     DocumentGraph,
     Rel,
 )
 
 __all__ = [
-    "AFFECTED_AGENCIES",
     "BUMP_VERSION",
-    "LOOKUP_KEY",
-    "LOOKUP_SOURCE",
+    "LOOKUP_KEYS",
+    "LOOKUP_SOURCES",
     "READ_VERSION",
+    "OldVersion",
     "Statement",
-    "remove_plan",
-    "write_plan",
+    "WriteItem",
+    "batch_plan",
+    "derived_rebuild_plan",
+    "old_version_queries",
+    "old_versions",
+    "shared_deltas",
 ]
 
 DOC_TYPES = [t for t in REL_ENDPOINTS if t not in REFERENCE_TYPES]
 ALIAS_SOURCES = (*ROLE_TYPES, "发布")
 ALIAS_TYPES = "|".join(f"`{t}`" for t in ALIAS_SOURCES)
+ROLES = "|".join(f"`{t}`" for t in ROLE_TYPES)
 BATCH = 2000
+# a document's tasks, from its Policy node down the 包含 tree (numbering paths are a few levels deep)
+TASKS_OF = "(p:Policy {key: d})-[:`包含`*1..16]->(t:Task)"
+SWEEP_PASSES = 4  # a node freed by its child (district → city → province) goes in the next pass
+ANCESTORS = 3
 
 
 @dataclass
@@ -57,14 +76,15 @@ class Statement:
     returns: bool = False
 
 
-LOOKUP_SOURCE = (
-    "MATCH (p:Policy) WHERE p.source = $source "
-    "RETURN p.key AS key, p.content_hash AS content_hash, p.ingested AS ingested"
+# Batched lookups: which stored document each file is, and who owns each policy key.
+LOOKUP_SOURCES = (
+    "UNWIND $sources AS s MATCH (p:Policy) WHERE p.source = s "
+    "RETURN s AS source, p.key AS key, p.content_hash AS content_hash, p.ingested AS ingested"
 )
-LOOKUP_KEY = "MATCH (p:Policy {key: $key}) RETURN p.key AS key, p.source AS source, p.ingested AS ingested"
+LOOKUP_KEYS = (
+    "UNWIND $keys AS k MATCH (p:Policy {key: k}) RETURN p.key AS key, p.source AS source, p.ingested AS ingested"
+)
 READ_VERSION = f"MATCH (m:{META_LABEL} {{name: 'graph'}}) RETURN m.version AS version"
-AFFECTED_AGENCIES = f"MATCH (a:Agency)-[r:{ALIAS_TYPES}]->() WHERE r.doc = $doc RETURN DISTINCT a.key AS key"
-
 
 # The last statement of every write transaction: the graph changed (see model.META_LABEL).
 BUMP_VERSION = Statement(
@@ -72,38 +92,144 @@ BUMP_VERSION = Statement(
 )
 
 
+@dataclass
+class OldVersion:
+    """What a stored version of a document touched, read before it is replaced or removed."""
+
+    doc: str
+    roles: list[tuple[str, str, str]] = field(default_factory=list)  # (agency, task, role)
+    agencies: set[str] = field(default_factory=set)  # holding a role or 发布 on it: aliases to recompute
+    candidates: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # label -> keys
+
+
+@dataclass
+class WriteItem:
+    """One document to write: its graph, the key of the version it replaces and what that version held."""
+
+    graph: DocumentGraph
+    previous: str | None = None
+    old: OldVersion | None = None
+
+
+def old_version_queries() -> dict[str, str]:
+    """Read queries (parameter `docs`) for what stored versions touched; rows (doc, key[, task, role])."""
+    return {
+        "roles": f"UNWIND $docs AS d MATCH {TASKS_OF}<-[r:{ROLES}]-(a:Agency) "
+        "RETURN d AS doc, a.key AS key, t.key AS task, r.role AS role",
+        "Agency": "UNWIND $docs AS d MATCH (a:Agency)-[r:`发布`]->(p:Policy {key: d}) WHERE r.doc = d "
+        "RETURN d AS doc, a.key AS key",
+        "Policy": "UNWIND $docs AS d MATCH (p:Policy {key: d})-[r:`依据`|`引用`]->(c:Policy) WHERE r.doc = d "
+        "RETURN d AS doc, c.key AS key",
+        "Region": "UNWIND $docs AS d MATCH (p:Policy {key: d})-[r:`适用`]->(g:Region) WHERE r.doc = d "
+        "RETURN d AS doc, g.key AS key",
+        "Region.tasks": f"UNWIND $docs AS d MATCH {TASKS_OF}-[:`涉及`]->(g:Region) RETURN d AS doc, g.key AS key",
+    }
+
+
+def ancestor_queries() -> dict[tuple[str, str], str]:
+    """Read queries (parameter `keys`) for the 隶属 parents a freed node may free in turn."""
+    out = {}
+    for start, end in {(a, b) for a, b in REL_ENDPOINTS["隶属"]} | {("Agency", "Region")}:
+        out[(start, end)] = (
+            f"UNWIND $keys AS k MATCH (n:{start} {{key: k}})-[:`隶属`*1..{ANCESTORS}]->(m:{end}) "
+            "RETURN DISTINCT m.key AS key"
+        )
+    return out
+
+
+def old_versions(docs: list[str], read: Any) -> dict[str, OldVersion]:
+    """Gather what each stored version in `docs` touched; `read(cypher, params)` returns row lists."""
+    out = {d: OldVersion(d) for d in docs}
+    if not docs:
+        return out
+    for name, cypher in old_version_queries().items():
+        for row in read(cypher, {"docs": docs}):
+            old = out[row[0]]
+            if name == "roles":
+                old.roles.append((row[1], row[2], row[3]))
+                old.agencies.add(row[1])
+                old.candidates["Agency"].add(row[1])
+            else:
+                label = name.split(".")[0]
+                old.candidates[label].add(row[1])
+                if label == "Agency":
+                    old.agencies.add(row[1])
+    for old in out.values():
+        for (start, end), cypher in ancestor_queries().items():
+            keys = sorted(old.candidates.get(start, ()))
+            if keys:
+                old.candidates[end].update(r[0] for r in read(cypher, {"keys": keys}))
+    return out
+
+
 def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
     for i in range(0, len(rows), BATCH):
         yield rows[i : i + BATCH]
 
 
-def _delete_doc_facts(doc: str) -> list[Statement]:
-    stmts = [Statement(f"MATCH ()-[r:`{t}`]->() WHERE r.doc = $doc DELETE r", {"doc": doc}) for t in DOC_TYPES]
-    stmts.append(Statement("MATCH (t:Task) WHERE t.doc = $doc DETACH DELETE t", {"doc": doc}))
-    return stmts
+def _unwind(cypher: str, key: str, values: list[Any]) -> list[Statement]:
+    return [Statement(cypher, {key: values[i : i + BATCH]}) for i in range(0, len(values), BATCH)]
 
 
-def _sweep_orphans() -> list[Statement]:
-    """Delete shared nodes no document refers to. Three passes: a region freed by its child (district →
-    city → province) goes in the next pass."""
-    any_doc_rel = "|".join(f"`{t}`" for t in DOC_TYPES)
-    once = [
-        Statement(
-            f"MATCH (n:{label}) WHERE NOT EXISTS {{ MATCH (n)-[:{any_doc_rel}]-() }} "
-            f"AND NOT EXISTS {{ MATCH (n)<-[:`隶属`]-() }} {extra}DETACH DELETE n"
-        )
-        for label, extra in (("Agency", ""), ("Region", ""), ("Policy", "AND n.ingested = false "))
+def _delete_doc_facts(docs: list[str]) -> list[Statement]:
+    # Tasks take their role, 涉及 and 包含 relationships with them; the rest hang on the Policy node.
+    return [
+        *_unwind(f"UNWIND $docs AS d MATCH {TASKS_OF} DETACH DELETE t", "docs", docs),
+        *_unwind(
+            "UNWIND $docs AS d MATCH (p:Policy {key: d})-[r:`依据`|`引用`|`适用`]->() WHERE r.doc = d DELETE r",
+            "docs",
+            docs,
+        ),
+        *_unwind("UNWIND $docs AS d MATCH (p:Policy {key: d})<-[r:`发布`]-() WHERE r.doc = d DELETE r", "docs", docs),
     ]
-    return once + once + once
 
 
-def _recompute_aliases(keys: list[str]) -> Statement:
+def _unstore(docs: list[str]) -> list[Statement]:
+    """The Policy nodes of versions taken out stay as cited-only policies (swept if nothing cites them)."""
+    return _unwind(
+        "UNWIND $docs AS d MATCH (p:Policy {key: d}) "
+        "SET p.ingested = false, p.source = NULL, p.content_hash = NULL, p.tasks = NULL",
+        "docs",
+        docs,
+    )
+
+
+def _sweep(candidates: dict[str, set[str]]) -> list[Statement]:
+    """Delete the candidates no document refers to any more."""
+    any_doc_rel = "|".join(f"`{t}`" for t in DOC_TYPES)
+    once = []
+    for label, extra in (("Agency", ""), ("Region", ""), ("Policy", "AND n.ingested = false ")):
+        keys = sorted(candidates.get(label, ()))
+        if keys:
+            once += _unwind(
+                f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
+                f"WHERE NOT EXISTS {{ MATCH (n)-[:{any_doc_rel}]-() }} "
+                f"AND NOT EXISTS {{ MATCH (n)<-[:`隶属`]-() }} {extra}DETACH DELETE n",
+                "keys",
+                keys,
+            )
+    return once * SWEEP_PASSES if once else []
+
+
+def _recompute_aliases(keys: list[str]) -> list[Statement]:
     # Aliases are the mentions on the agency's remaining relationships, so removing a document also
     # removes the aliases only it used.
-    return Statement(
+    return _unwind(
         f"UNWIND $keys AS k MATCH (a:Agency {{key: k}}) OPTIONAL MATCH (a)-[r:{ALIAS_TYPES}]->() "
         "WITH a, collect(DISTINCT r.mention) AS ms SET a.aliases = ms",
-        {"keys": keys},
+        "keys",
+        keys,
+    )
+
+
+def _append_aliases(mentions: dict[str, set[str]]) -> list[Statement]:
+    rows = [{"key": k, "mentions": sorted(ms)} for k, ms in sorted(mentions.items()) if ms]
+    return _unwind(
+        "UNWIND $rows AS row MATCH (a:Agency {key: row.key}) UNWIND row.mentions AS m "
+        "WITH a, m WHERE a.aliases IS NULL OR NOT m IN a.aliases WITH a, collect(m) AS added "
+        "SET a.aliases = CASE WHEN a.aliases IS NULL THEN added ELSE a.aliases + added END",
+        "rows",
+        rows,
     )
 
 
@@ -117,6 +243,9 @@ def _node_rows(graph: DocumentGraph) -> dict[str, list[dict[str, Any]]]:
         if prev:  # the same node twice in one document: keep what either copy knows
             row = {p: (row[p] if row[p] is not None else prev[p]) for p in row}
         rows[n.label][n.key] = row
+    own = rows["Policy"].get(graph.doc)
+    if own is not None:
+        own["tasks"] = len(rows.get("Task", {}))
     return {label: list(by_key.values()) for label, by_key in rows.items()}
 
 
@@ -152,7 +281,13 @@ def _upsert(label: str, rows: list[dict[str, Any]], overwrite: bool) -> list[Sta
 
 def _rel_statements(rels: list[Rel]) -> list[Statement]:
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    merged: set[tuple[str, str, str]] = set()
     for r in rels:
+        if r.type in REFERENCE_TYPES:  # merged: one row per pair, even when several documents bring it
+            sig = (r.type, r.start[1], r.end[1])
+            if sig in merged:
+                continue
+            merged.add(sig)
         cols = REL_PROPERTIES[r.type]
         row = {"s": r.start[1], "e": r.end[1]}
         row.update({p: r.props.get(p) for p in cols})
@@ -175,48 +310,145 @@ def _rel_statements(rels: list[Rel]) -> list[Statement]:
     return stmts
 
 
-def remove_plan(doc: str, affected_agencies: list[str]) -> list[Statement]:
-    """Take one document's facts out; its Policy node stays as a cited-only policy if others cite it."""
+def shared_deltas(roles: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], Counter[str]]:
+    """The `共担` counts role assignments (agency, task, role) add: per ordered pair (a, b) of distinct
+    agencies on a common task, `tasks` (shared tasks) and b's role relationships on them by role."""
+    by_task: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for agency, task, role in roles:
+        by_task[task][agency][DERIVED_COUNTS[role]] += 1
+    out: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for holders in by_task.values():
+        for a in holders:
+            for b, counts in holders.items():
+                if a != b:
+                    c = out[(a, b)]
+                    c["tasks"] += 1
+                    c.update(counts)
+    return out
+
+
+def _roles_of(graph: DocumentGraph) -> list[tuple[str, str, str]]:
+    return [(r.start[1], r.end[1], r.type) for r in graph.rels if r.type in ROLE_TYPES]
+
+
+def _shared_statements(delta: dict[tuple[str, str], Counter[str]]) -> list[Statement]:
+    cols = ["tasks", *DERIVED_COUNTS.values()]
+    rows = [{"a": a, "b": b, **{c: int(d[c]) for c in cols}} for (a, b), d in sorted(delta.items()) if any(d.values())]
+    if not rows:
+        return []
+    match = f"UNWIND $rows AS row MATCH (a:Agency {{key: row.a}})-[s:`{SHARED}`]->(b:Agency {{key: row.b}}) "
+    zero = ", ".join(f"`{c}`: 0" for c in cols)
+    add = ", ".join(f"s.`{c}` = s.`{c}` + row.`{c}`" for c in cols)
+    grown = [r for r in rows if r["tasks"] > 0]
     return [
-        *_delete_doc_facts(doc),
-        Statement(
-            "MATCH (p:Policy {key: $doc}) SET p.ingested = false, p.source = NULL, p.content_hash = NULL",
-            {"doc": doc},
+        *_unwind(
+            "UNWIND $rows AS row MATCH (a:Agency {key: row.a}) MATCH (b:Agency {key: row.b}) "
+            f"OPTIONAL MATCH (a)-[s:`{SHARED}`]->(b) WITH a, b, s WHERE s IS NULL CREATE (a)-[:`{SHARED}` {{{zero}}}]->(b)",
+            "rows",
+            grown,
         ),
-        _recompute_aliases(affected_agencies),
-        *_sweep_orphans(),
-        BUMP_VERSION,
+        *_unwind(match + f"SET {add}", "rows", rows),
+        *_unwind(match + "WHERE s.tasks <= 0 DELETE s", "rows", [r for r in rows if r["tasks"] < 0]),
     ]
 
 
-def write_plan(graph: DocumentGraph, previous_doc: str | None, affected_agencies: list[str]) -> list[Statement]:
-    """Replace `previous_doc`'s facts (if any) by `graph`, in statements for one transaction."""
-    graph.validate()
+def _unreferenced(graph: DocumentGraph) -> dict[str, set[str]]:
+    """Nodes a document brings without a relationship to them (an agency named on a task that was not
+    kept, say): orphan candidates as soon as they are written, as before."""
+    ends = {r.start for r in graph.rels} | {r.end for r in graph.rels}
+    out: dict[str, set[str]] = defaultdict(set)
+    for n in graph.nodes:
+        if (n.label, n.key) not in ends and n.key != graph.doc:
+            out[n.label].add(n.key)
+    return out
+
+
+def batch_plan(
+    items: list[WriteItem], removals: list[OldVersion] | None = None, tail: list[Statement] | None = None
+) -> list[Statement]:
+    """Write `items` (each replacing its previous version, if any) and take `removals` out, in statements
+    for one transaction; `tail` (the graph version's bump) ends it."""
+    removals = removals or []
     stmts: list[Statement] = []
-    if previous_doc is not None:
-        stmts += _delete_doc_facts(previous_doc)
-        if previous_doc != graph.doc:
-            stmts.append(
-                Statement(
-                    "MATCH (p:Policy {key: $doc}) SET p.ingested = false, p.source = NULL, p.content_hash = NULL",
-                    {"doc": previous_doc},
-                )
-            )
-    rows = _node_rows(graph)
+    olds = [i.old for i in items if i.old is not None] + removals
+    replaced = [i.previous for i in items if i.previous is not None]
+    if replaced or removals:
+        stmts += _delete_doc_facts(sorted({*replaced, *(o.doc for o in removals)}))
+    gone = sorted({i.previous for i in items if i.previous and i.previous != i.graph.doc} | {o.doc for o in removals})
+    stmts += _unstore(gone)
+
+    # nodes: every document's rows per label; a key two documents share takes the later one's row, as
+    # writing them one after the other would
+    by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    own: dict[str, dict[str, Any]] = {}
+    for item in items:
+        item.graph.validate()
+        for label, rows in _node_rows(item.graph).items():
+            for r in rows:
+                if label == "Policy" and r["key"] == item.graph.doc:
+                    own[r["key"]] = r
+                elif label == "Policy":
+                    by_label[label].setdefault(r["key"], r)  # cited: first comer fills, coalesce keeps
+                else:
+                    by_label[label][r["key"]] = r
     for label in NODE_PROPERTIES:
-        label_rows = rows.get(label, [])
         if label == "Policy":
-            own = [r for r in label_rows if r["key"] == graph.doc]
-            cited = [r for r in label_rows if r["key"] != graph.doc]
-            stmts += _upsert(label, own, overwrite=True) if own else []
+            cited = [r for k, r in by_label["Policy"].items() if k not in own]
             stmts += _upsert(label, cited, overwrite=False) if cited else []
-        elif label_rows:
-            stmts += _upsert(label, label_rows, overwrite=True)
-    stmts += _rel_statements(graph.rels)
-    new_agencies = {r.start[1] for r in graph.rels if r.start[0] == "Agency" and r.type in ALIAS_SOURCES}
-    keys = sorted(new_agencies | set(affected_agencies))
-    if keys:
-        stmts.append(_recompute_aliases(keys))
-    stmts += _sweep_orphans()
-    stmts.append(BUMP_VERSION)
-    return stmts
+            stmts += _upsert(label, list(own.values()), overwrite=True) if own else []
+        elif by_label.get(label):
+            stmts += _upsert(label, list(by_label[label].values()), overwrite=True)
+    stmts += _rel_statements([r for item in items for r in item.graph.rels])
+
+    # aliases: appended for agencies only new documents touched, recomputed for the old versions' ones
+    recompute = sorted({a for o in olds for a in o.agencies})
+    mentions: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        for r in item.graph.rels:
+            agency = r.start[1] if r.start[0] == "Agency" and r.type in ALIAS_SOURCES else None
+            if agency is not None and agency not in recompute and r.props.get("mention") is not None:
+                mentions[r.start[1]].add(r.props["mention"])
+    stmts += _append_aliases(mentions)
+    stmts += _recompute_aliases(recompute)
+
+    # derived: the difference the batch makes to 共担
+    delta: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for item in items:
+        for pair, d in shared_deltas(_roles_of(item.graph)).items():
+            delta[pair].update(d)
+    for o in olds:
+        for pair, d in shared_deltas(o.roles).items():
+            delta[pair].subtract(d)
+    stmts += _shared_statements(delta)
+
+    candidates: dict[str, set[str]] = defaultdict(set)
+    for o in olds:
+        for label, keys in o.candidates.items():
+            candidates[label] |= keys
+    for label, keys in [kv for item in items for kv in _unreferenced(item.graph).items()]:
+        candidates[label] |= keys
+    candidates["Policy"] |= set(gone)
+    stmts += _sweep(candidates)
+    return stmts + (tail or [])
+
+
+def derived_rebuild_plan() -> list[Statement]:
+    """Recompute `Policy.tasks` and every `共担` from the document facts (after a bulk load, say)."""
+    counts = ", ".join(
+        f"sum(CASE WHEN r.role = '{role}' THEN 1 ELSE 0 END) AS `{name}`" for role, name in DERIVED_COUNTS.items()
+    )
+    props = ", ".join(["tasks: tasks", *(f"`{n}`: `{n}`" for n in DERIVED_COUNTS.values())])
+    return [
+        Statement(f"MATCH ()-[s:`{SHARED}`]->() DELETE s"),
+        Statement("MATCH (p:Policy) SET p.tasks = CASE WHEN p.ingested = true THEN 0 ELSE NULL END"),
+        Statement(
+            "MATCH (t:Task) WITH t.policy AS k, count(t) AS n MATCH (p:Policy {key: k}) "
+            "WHERE p.ingested = true SET p.tasks = n"
+        ),
+        Statement(
+            f"MATCH (a:Agency)-[:{ROLES}]->(t:Task) WITH DISTINCT a, t "
+            f"MATCH (t)<-[r:{ROLES}]-(b:Agency) WHERE a <> b "
+            f"WITH a, b, count(DISTINCT t) AS tasks, {counts} "
+            f"CREATE (a)-[:`{SHARED}` {{{props}}}]->(b)"
+        ),
+    ]

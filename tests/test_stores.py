@@ -102,12 +102,12 @@ def test_failed_write_leaves_the_graph_as_it_was(
     ingest_paths(store, [str(samples / "002_06d5094a3990f22f.txt")], progress=False)
     before = store.counts()
     graph = record_to_graph(extract(samples / "003_22293d2eac0c7b96.txt"))
-    real = writes.write_plan
+    real = writes.batch_plan
 
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
         return [*real(*args, **kwargs), writes.Statement("THIS IS NOT CYPHER")]
 
-    monkeypatch.setattr("policykg.graph.store.write_plan", failing)
+    monkeypatch.setattr("policykg.graph.store.batch_plan", failing)
     with pytest.raises(Exception):  # noqa: B017 - each engine raises its own error type
         store.write_document(graph)
     assert store.counts() == before
