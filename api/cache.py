@@ -35,6 +35,8 @@ MAX_ENTRIES = 4096
 MAX_BYTES = 64 * 1024 * 1024
 MAX_BODY = 1024 * 1024  # a larger answer is not kept
 UNCACHED = ("/health",)  # answers computed per call from cached parts (counts by version)
+# GET routes that answer without the store: no version read (the template library, docs, static files)
+STATIC = ("/static/", "/docs", "/openapi.json", "/queries")
 
 
 class LiveStore:
@@ -157,6 +159,9 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         live: LiveStore | None = getattr(scope["app"].state, "live", None) if "app" in scope else None
+        if not reads_graph(scope):
+            await self.app(scope, receive, send)
+            return
         try:
             version = await live.version() if live is not None else None
         except PolicyKGError:  # the store is unreachable: the route meets the same error and answers it
@@ -199,6 +204,12 @@ class ResponseCache:
         while len(self._kept) > self.entries or self._bytes > self.max_bytes:
             _k, (_s, _h, body) = self._kept.popitem(last=False)
             self._bytes -= len(body)
+
+
+def reads_graph(scope: Scope) -> bool:
+    return not (
+        scope["method"] in ("GET", "HEAD") and (scope["path"].startswith(STATIC) or scope["path"] == "/overlap")
+    )
 
 
 def cacheable(scope: Scope) -> bool:

@@ -26,9 +26,9 @@ ORDER BY shared_tasks DESC, agency_a, agency_b
 SKIP $offset
 LIMIT $limit
 // otherwise
-MATCH (a:Agency)-[:`牵头`|`参加`|`负责`]->(t:Task)<-[:`牵头`|`参加`|`负责`]-(b:Agency)
+MATCH (a:Agency)-[s:`共担`]->(b:Agency)
 WHERE a.key < b.key
-RETURN a.name AS agency_a, b.name AS agency_b, count(DISTINCT t.key) AS shared_tasks
+RETURN a.name AS agency_a, b.name AS agency_b, s.tasks AS shared_tasks
 ORDER BY shared_tasks DESC, agency_a, agency_b
 SKIP $offset
 LIMIT $limit

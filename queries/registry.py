@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from policykg.graph.model import ROLE_TYPES
@@ -38,7 +39,7 @@ from policykg.errors import TemplateNotFound, TemplateParamError
 
 from .names import KINDS, resolve
 
-__all__ = ["BOUNDS", "MAX_LIMIT", "MAX_OFFSET", "Param", "Template", "get", "run", "templates"]
+__all__ = ["BOUNDS", "MAX_LIMIT", "MAX_OFFSET", "Param", "Template", "get", "prepared", "run", "templates"]
 
 PARAM = re.compile(
     r"^param\s+(\w+)\s*:\s*(string|int|float|bool|list|role|agency|policy|region|document)\s*(\?=|=)?\s*(.*)$"
@@ -221,6 +222,27 @@ def get(name: str) -> Template:
         raise TemplateNotFound(f"no query template {name!r}; see `policykg queries`") from None
 
 
+def _bound(store: Any, t: Template, params: dict[str, Any] | None, version: int | None) -> dict[str, Any]:
+    bound = t.bind(params or {})
+    for p in t.params:
+        if p.type in KINDS and bound[p.name]:
+            bound[p.name] = resolve(store, p.type, bound[p.name], version)
+    return bound
+
+
+def _case(t: Template, bound: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    cypher = t.cypher(bound)
+    used = set(re.findall(r"\$(\w+)", cypher))
+    return cypher, {k: v for k, v in bound.items() if k in used}  # a case is sent only the parameters it uses
+
+
+def prepared(store: Any, name: str, params: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    """The Cypher and parameters `run` would send for template `name` (names resolved, the case chosen):
+    what to EXPLAIN or PROFILE."""
+    t = get(name)
+    return _case(t, _bound(store, t, params, None))
+
+
 def run(
     store: Any,
     name: str,
@@ -234,13 +256,10 @@ def run(
     whose `truncated` says whether more rows exist, and with `count` its `total` number of rows.
     `version`: the store's graph version when the caller has read it (names resolve from a cache by it)."""
     t = get(name)
-    bound = t.bind(params or {})
-    for p in t.params:
-        if p.type in KINDS and bound[p.name]:
-            bound[p.name] = resolve(store, p.type, bound[p.name], version)
-    cypher = t.cypher(bound)
-    used = set(re.findall(r"\$(\w+)", cypher))
-    bound = {k: v for k, v in bound.items() if k in used}  # a case is sent only the parameters it uses
+    bound = _bound(store, t, params, version)
+    if t.name in STEPS:
+        return _stepped(store, t, bound, count, version, kw)
+    cypher, bound = _case(t, bound)
     limit = bound.get("limit")
     res = store.query(cypher, {**bound, "limit": limit + 1} if limit is not None else bound, **kw)
     if limit is not None and len(res.rows) > limit:
@@ -248,4 +267,31 @@ def run(
     if count:
         everything = {**bound, **({"limit": COUNT_ALL} if "limit" in bound else {})}
         res.total = store.count(cypher, {**everything, **({"offset": 0} if "offset" in bound else {})})
+    return res
+
+
+def _tasks_between(store: Any, rows: list[list[Any]], version: int | None, kw: dict[str, Any]) -> list[list[Any]]:
+    """shortest_connection: the agencies of the path, with the task each consecutive two share between them."""
+    out: list[list[Any]] = []
+    for (a, hops), (b, _hops) in pairwise(rows):
+        task = run(store, "shared_task", {"source": a, "target": b}, version=version, **kw).rows[0][0]
+        out += [[a, hops], [task, hops]]
+    return out + rows[-1:]
+
+
+# Templates whose rows are completed in Python by running further templates (bounded: a few steps each).
+# ladybug lists are 1-based and Neo4j's 0-based, so pairing a path's consecutive nodes has no portable
+# Cypher; the steps here hold no Cypher of their own.
+STEPS = {"shortest_connection": _tasks_between}
+
+
+def _stepped(
+    store: Any, t: Template, bound: dict[str, Any], count: bool, version: int | None, kw: dict[str, Any]
+) -> Any:
+    limit, offset = bound["limit"], bound["offset"]
+    res = store.query(t.cypher(bound), {**bound, "limit": MAX_LIMIT, "offset": 0}, **kw)
+    rows = STEPS[t.name](store, res.rows, version, {k: v for k, v in kw.items() if k == "timeout"})
+    res.rows, res.truncated = rows[offset : offset + limit], len(rows) > offset + limit
+    if count:
+        res.total = len(rows)
     return res
