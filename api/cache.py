@@ -8,7 +8,8 @@ writer (the embedded store under `policykg serve --workers N`), the store is ope
 change, since a read-only open sees only what was committed when it opened.
 
 The cache is a plain LRU bounded in entries and bytes; only 200 answers of GET requests are kept, and
-a request that carries credentials or a body is never answered from it.
+a request that carries credentials or a body is never answered from it. A cacheable answer says
+`x-policykg-cache: hit` or `miss`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ MAX_ENTRIES = 4096
 MAX_BYTES = 64 * 1024 * 1024
 MAX_BODY = 1024 * 1024  # a larger answer is not kept
 UNCACHED = ("/health",)  # answers computed per call from cached parts (counts by version)
+HIT, MISS = (b"x-policykg-cache", b"hit"), (b"x-policykg-cache", b"miss")  # says where an answer came from
 # GET routes that answer without the store: no version read (the template library, docs, static files)
 STATIC = ("/static/", "/docs", "/openapi.json", "/queries")
 
@@ -178,7 +180,7 @@ class ResponseCache:
         if hit is not None:
             self._kept.move_to_end(key)
             status, headers, body = hit
-            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.start", "status": status, "headers": [*headers, HIT]})
             await send({"type": "http.response.body", "body": body})
             return
         start: dict[str, Any] = {}
@@ -189,6 +191,7 @@ class ResponseCache:
             nonlocal size
             if message["type"] == "http.response.start":
                 start.update(message)
+                message = {**message, "headers": [*message.get("headers", []), MISS]}
             elif message["type"] == "http.response.body" and size <= MAX_BODY:
                 chunks.append(message.get("body", b""))
                 size += len(chunks[-1])

@@ -44,9 +44,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def ms(value: str) -> float:
-    num, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
-    return float(num) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+def ms(out: str, percent: str) -> float:
+    """wrk's latency at `percent` in ms; NaN when no request finished (all timed out)."""
+    m = re.search(rf"{percent}%\s+([\d.]+)(us|ms|s|m)\b", out)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[m.group(2)] if m else float("nan")
 
 
 def wrk(url: str, clients: int, seconds: int, script: Path | None = None) -> dict[str, float]:
@@ -58,8 +59,8 @@ def wrk(url: str, clients: int, seconds: int, script: Path | None = None) -> dic
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
-        "p50_ms": ms(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        "p99_ms": ms(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        "p50_ms": ms(out, "50"),
+        "p99_ms": ms(out, "99"),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": sum(map(int, errors.groups())) if errors else 0,

@@ -8,7 +8,8 @@
 // returns: agency, role, task_path, task_title, policy
 MATCH (a:Agency {key: $agency})-[r:`牵头`|`参加`|`负责`]->(t:Task)
 WHERE $role = '' OR r.role = $role
-MATCH (p:Policy)-[:`包含`*1..12]->(t)
+MATCH (p:Policy)
+WHERE p.key = t.policy
 RETURN a.name AS agency, r.role AS role, t.path AS task_path, t.title AS task_title, p.title AS policy
 ORDER BY policy, t.sort_key, role
 SKIP $offset

@@ -7,7 +7,8 @@
 // returns: policy, task_path, task_title
 MATCH (t:Task)
 WHERE t.title CONTAINS $q OR t.text CONTAINS $q
-MATCH (p:Policy)-[:`包含`*1..12]->(t)
+MATCH (p:Policy)
+WHERE p.key = t.policy
 RETURN p.title AS policy, t.path AS task_path, t.title AS task_title
 ORDER BY policy, t.sort_key
 SKIP $offset

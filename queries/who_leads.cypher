@@ -12,7 +12,9 @@ ORDER BY policy, t.sort_key, agency
 SKIP $offset
 LIMIT $limit
 // otherwise
-MATCH (p:Policy)-[:`包含`*1..12]->(t:Task)<-[:`牵头`]-(a:Agency)
+MATCH (a:Agency)-[:`牵头`]->(t:Task)
+MATCH (p:Policy)
+WHERE p.key = t.policy
 RETURN a.name AS agency, t.path AS task_path, t.title AS task_title, p.title AS policy
 ORDER BY policy, t.sort_key, agency
 SKIP $offset
