@@ -27,7 +27,7 @@ SKIP $offset
 LIMIT $limit
 // otherwise
 MATCH (a:Agency)-[s:`共担`]->(b:Agency)
-WHERE a.key < b.key
+WHERE s.tasks > 0 AND a.key < b.key
 RETURN a.name AS agency_a, b.name AS agency_b, s.tasks AS shared_tasks
 ORDER BY shared_tasks DESC, agency_a, agency_b
 SKIP $offset
