@@ -1,7 +1,7 @@
 """Benchmarks: extraction speed (MB of UTF-8 text per second, one core) and store write throughput.
 
     python bench/run.py                      # embedded store only
-    python bench/run.py --neo4j bolt://127.0.0.1:17687
+    python bench/run.py --neo4j bolt://127.0.0.1:17687 [--copies 100] [--batch-size 100]
 
 Extraction: the five samples, repeated to ~1 MB per document set, load → facts, timed end to end.
 Writes: the samples ingested under N distinct copies (titles made unique), relationships per second.
@@ -60,8 +60,10 @@ def corpus(folders: list[str]) -> None:
     )
 
 
-def writes(store, tmp: Path, copies: int) -> None:  # type: ignore[no-untyped-def]
-    """Distinct documents: each sample copied with its title suffixed (（副本N）), so every copy is a new policy."""
+def writes(store, tmp: Path, copies: int, batch_size: int = 100) -> None:  # type: ignore[no-untyped-def]
+    """Distinct documents: each sample copied with its title suffixed (（副本N）), so every copy is a new policy;
+    written `batch_size` documents per transaction (write_documents). Per-document write time of the first
+    and the last 50 documents shows whether a write slows down as the graph grows."""
     samples = Path(str(resources.files("policykg").joinpath("samples")))
     graphs = []
     for p in sorted(samples.glob("*.txt")):
@@ -74,13 +76,19 @@ def writes(store, tmp: Path, copies: int) -> None:  # type: ignore[no-untyped-de
             q.write_text(text.replace(title, f"{title}（副本{i}）"), encoding="utf-8")
             graphs.append(record_to_graph(extract(q)))
     rels = sum(len(g.rels) for g in graphs)
+    per_doc: list[float] = []
     t0 = time.perf_counter()
-    for g in graphs:
-        store.write_document(g)
+    for i in range(0, len(graphs), batch_size):
+        chunk = graphs[i : i + batch_size]
+        t = time.perf_counter()
+        store.write_documents(chunk)
+        per_doc += [(time.perf_counter() - t) / len(chunk)] * len(chunk)
     dt = time.perf_counter() - t0
+    first, last = (sum(xs) / len(xs) * 1000 for xs in (per_doc[:50], per_doc[-50:]))
     print(
-        f"writes[{store.kind}]: {len(graphs)} documents, {rels} relationships in {dt:.2f} s = {rels / dt:.0f} rel/s "
-        f"({dt / len(graphs) * 1000:.0f} ms per document transaction)"
+        f"writes[{store.kind}]: {len(graphs)} documents, {rels} relationships in {dt:.2f} s = {rels / dt:.0f} rel/s, "
+        f"{len(graphs) / dt:.1f} docs/s ({batch_size} documents per transaction); ms per document: first 50 "
+        f"{first:.1f}, last 50 {last:.1f}"
     )
 
 
@@ -88,6 +96,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--neo4j")
     ap.add_argument("--copies", type=int, default=20)
+    ap.add_argument("--batch-size", type=int, default=100, help="documents per write transaction")
     ap.add_argument("--extract-only", action="store_true", help="only the extraction figures")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
@@ -98,14 +107,14 @@ def main() -> None:
         if args.extract_only:
             return
         with EmbeddedStore(tmp / "data") as s:
-            writes(s, tmp, args.copies)
+            writes(s, tmp, args.copies, args.batch_size)
         if args.neo4j:
             from policykg.graph.neo4j_store import Neo4jStore
 
             with Neo4jStore(args.neo4j) as s:
                 with s._driver.session() as sess:
                     sess.run("MATCH (n) DETACH DELETE n").consume()
-                writes(s, tmp, args.copies)
+                writes(s, tmp, args.copies, args.batch_size)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ the file read-only (graph/adhoc.py), so an engine crash or a runaway query canno
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -141,7 +142,9 @@ class EmbeddedStore(GraphStore):
                         out.append(QueryResult(res.get_column_names(), [plain(r) for r in res.get_all()]))
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # an error in the engine has already rolled the transaction back: the original error is the one to report
+                with contextlib.suppress(RuntimeError):
+                    self._conn.execute("ROLLBACK")
                 raise
         return out
 

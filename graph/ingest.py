@@ -1,17 +1,23 @@
-"""Documents → the store: extract each file and write it as one transaction, with a summary.
+"""Documents → the store: extract files on every core and write them in batches, with a summary.
 
-A file whose content hash is already stored is skipped before extraction; a file that fails
-(unreadable, over its extraction time or memory budget, or its write rejected) is reported and the batch
-goes on, leaving the graph as it was for that document. Extraction runs in a bounded worker process
-(`Extractor`), so a document that loops or explodes in memory is stopped and named. A store that becomes
-unreachable stops the batch at once with one message: every later document would fail the same way.
+A file whose content hash is already stored is skipped before extraction (the lookups are batched); the
+others are extracted by N worker processes at once (`Extractor`, each under the per-document time and
+memory budget, so a document that loops or explodes in memory is stopped and named) and streamed, in
+file order, to the one writer, which stores them `batch_size` documents per transaction
+(`GraphStore.write_documents`: a document whose write fails is retried alone and leaves no trace). A
+file that fails (unreadable, over its budget, or its write rejected) is reported and the batch goes on.
+A store that becomes unreachable stops the batch at once with one message: every later document would
+fail the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import queue
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,21 +29,31 @@ from policykg.settings import Settings, human_bytes
 from policykg.worker import BoundedWorker, WorkerCrashed, WorkerOverMemory, WorkerTimeout
 
 from .build import record_to_graph
-from .store import GraphStore
+from .model import DocumentGraph
+from .store import GraphStore, WriteResult
 
-__all__ = ["Extractor", "IngestSummary", "ingest_paths"]
+__all__ = ["BATCH_SIZE", "Extractor", "IngestSummary", "extract_graph", "ingest_paths"]
 
 
 PRELOAD = "policykg.ingest.pipeline:build_nlp"
+GRAPH_PRELOAD = (PRELOAD, "policykg.ingest.gazetteer:gazetteer")
+BATCH_SIZE = 100  # documents per write transaction
+
+
+def extract_graph(path: str) -> DocumentGraph:
+    """A file's DocumentGraph (run in an extraction worker, so the writer only writes)."""
+    return record_to_graph(extract(Path(path)))
 
 
 class Extractor:
     """Extraction of one document at a time in a worker process, under a time and memory budget."""
 
-    def __init__(self, timeout: float, memory_bytes: int | None, keep_text: bool = False) -> None:
+    def __init__(
+        self, timeout: float, memory_bytes: int | None, keep_text: bool = False, preload: tuple[str, ...] = (PRELOAD,)
+    ) -> None:
         self.timeout = timeout
         self.keep_text = keep_text
-        self._worker = BoundedWorker(memory_bytes, name="policykg-extract", preload=(PRELOAD,))
+        self._worker = BoundedWorker(memory_bytes, name="policykg-extract", preload=preload)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Extractor:
@@ -53,6 +69,10 @@ class Extractor:
                 yield p, self.extract(p, self.keep_text)
             except DocumentError as e:
                 yield p, e
+
+    def extract_graph(self, path: Path) -> DocumentGraph:
+        """The file's DocumentGraph, built in the worker too."""
+        return self._call(str(path), extract_graph, str(path))  # type: ignore[return-value]
 
     def extract_bytes(self, data: bytes, name: str) -> DocumentRecord:
         return self._call(name, extract_bytes, data, name)
@@ -72,6 +92,10 @@ class Extractor:
 
     def close(self) -> None:
         self._worker.close()
+
+    def kill(self) -> None:
+        """Stop the worker now, even in the middle of a call (which then fails)."""
+        self._worker.kill()
 
 
 @dataclass
@@ -100,11 +124,18 @@ class IngestSummary:
 
 
 def ingest_paths(
-    store: GraphStore, paths: list[str], progress: bool = True, settings: Settings | None = None
+    store: GraphStore,
+    paths: list[str],
+    progress: bool = True,
+    settings: Settings | None = None,
+    jobs: int | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> IngestSummary:
+    """Ingest the documents under `paths`: `jobs` extraction processes (default: one per core), then
+    `batch_size` documents per write transaction; outcomes are tallied in file order."""
+    settings = settings or Settings.from_env()
     files = list(iter_documents(paths))
     summary = IngestSummary()
-    extractor = Extractor.from_settings(settings or Settings.from_env())
     t0 = time.perf_counter()
     bar = None
     if progress and len(files) > 1:
@@ -113,48 +144,169 @@ def ingest_paths(
         bar = Progress(transient=True)
         bar.start()
         task = bar.add_task("ingesting", total=len(files))
+
+    def done(n: int = 1) -> None:
+        if bar is not None:
+            bar.advance(task, n)
+
     try:
-        for i, f in enumerate(files):
-            try:
-                _ingest_one(store, extractor, f, summary)
-            except StoreUnavailable as e:
-                summary.failed += 1
-                summary.not_attempted = len(files) - i - 1
-                summary.errors.append(f"{f}: not stored: {e}; the batch stopped")
-                break
-            if bar is not None:
-                bar.advance(task)
+        _ingest(store, files, summary, settings, max(1, jobs or os.cpu_count() or 1), max(1, batch_size), done)
     finally:
-        extractor.close()
         if bar is not None:
             bar.stop()
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def _ingest_one(store: GraphStore, extractor: Extractor, f: Path, summary: IngestSummary) -> None:
+# What one file came to before its write: its graph, or the message saying why it has none.
+Outcome = DocumentGraph | str
+
+
+def _digest(f: Path) -> str:
+    return hashlib.sha256(f.read_bytes()).hexdigest() if f.is_file() else ""
+
+
+Advance = Callable[..., None]
+
+
+def _ingest(
+    store: GraphStore,
+    files: list[Path],
+    summary: IngestSummary,
+    settings: Settings,
+    jobs: int,
+    batch_size: int,
+    advance: Advance,
+) -> None:
+    digests: list[str | Exception] = []
+    for f in files:
+        try:
+            digests.append(_digest(f))
+        except OSError as e:
+            digests.append(e)
+    hashed = [i for i, d in enumerate(digests) if isinstance(d, str)]
     try:
-        digest = hashlib.sha256(f.read_bytes()).hexdigest() if f.is_file() else ""
-        status, _ = store.document_status(f.name, digest)
-        if status == "unchanged":
-            summary.unchanged += 1
-            return
-        graph = record_to_graph(extractor.extract(f))
-        result = store.write_document(graph)
-    except StoreUnavailable:
-        raise
+        statuses = store.document_statuses([(files[i].name, str(digests[i])) for i in hashed])
+    except StoreUnavailable as e:
+        summary.failed = 1 if files else 0
+        summary.not_attempted = max(0, len(files) - 1)
+        summary.errors.append(f"{files[0]}: not stored: {e}; the batch stopped")
+        return
+    unchanged = {i for i, (status, _) in zip(hashed, statuses, strict=True) if status == "unchanged"}
+    summary.unchanged += len(unchanged)
+    advance(len(unchanged))
+    todo = [i for i in range(len(files)) if i not in unchanged]
+    if not todo:
+        return
+    idle: queue.Queue[Extractor] = queue.Queue()
+    workers = [
+        Extractor(settings.extract_timeout, settings.extract_memory, preload=GRAPH_PRELOAD)
+        for _ in range(min(jobs, len(todo)))
+    ]
+    for w in workers:
+        idle.put(w)
+
+    def run(f: Path) -> DocumentGraph:
+        w = idle.get()
+        try:
+            return w.extract_graph(f)
+        finally:
+            idle.put(w)
+
+    pool = ThreadPoolExecutor(max_workers=len(workers), thread_name_prefix="policykg-extract")
+    try:
+        _stream(store, files, digests, todo, pool, run, summary, batch_size, len(workers), advance)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for w in workers:
+            w.kill()  # a worker still extracting for a stopped batch is not waited for
+        pool.shutdown(wait=True)
+        for w in workers:
+            w.close()
+
+
+def _outcome(f: Path, future: Future[DocumentGraph]) -> Outcome:
+    try:
+        return future.result()
     except (DocumentError, PolicyKGError) as e:
+        return str(e)
+    except Exception as e:  # the document's graph could not be built
+        return f"{f}: not stored: {type(e).__name__}: {e}"
+
+
+def _stream(
+    store: GraphStore,
+    files: list[Path],
+    digests: list[str | Exception],
+    todo: list[int],
+    pool: ThreadPoolExecutor,
+    run: Callable[[Path], DocumentGraph],
+    summary: IngestSummary,
+    batch_size: int,
+    jobs: int,
+    advance: Advance,
+) -> None:
+    """Submit extractions ahead of the writer (a window of a batch and two per worker) and write their
+    graphs in file order, `batch_size` documents a transaction."""
+    window = batch_size + 2 * jobs
+    submitted: dict[int, Future[DocumentGraph]] = {}
+    nxt = 0
+
+    def submit_ahead(upto: int) -> None:
+        nonlocal nxt
+        while nxt < len(todo) and nxt < upto:
+            i = todo[nxt]
+            if not isinstance(digests[i], Exception):
+                submitted[i] = pool.submit(run, files[i])
+            nxt += 1
+
+    batch: list[tuple[Path, Outcome]] = []
+    for n, i in enumerate(todo):
+        submit_ahead(n + window)
+        d = digests[i]
+        outcome = f"{files[i]}: not stored: {type(d).__name__}: {d}" if isinstance(d, Exception) else None
+        batch.append((files[i], outcome if outcome is not None else _outcome(files[i], submitted.pop(i))))
+        if sum(1 for _, o in batch if not isinstance(o, str)) >= batch_size:
+            if not _flush(store, batch, summary, len(todo) - n - 1, advance):
+                return
+            batch = []
+    if batch:
+        _flush(store, batch, summary, 0, advance)
+
+
+def _flush(
+    store: GraphStore, batch: list[tuple[Path, Outcome]], summary: IngestSummary, after: int, advance: Advance
+) -> bool:
+    """Write a batch's graphs and tally its files in order; False when the store became unreachable."""
+    graphs = [o for _, o in batch if not isinstance(o, str)]
+    try:
+        results = iter(store.write_documents(graphs) if graphs else [])
+    except StoreUnavailable as e:
+        first = next(f for f, o in batch if not isinstance(o, str))
+        summary.failed += len(graphs)
+        summary.not_attempted += after + sum(1 for _, o in batch if isinstance(o, str))
+        more = f" (and the {len(graphs) - 1} other documents of its transaction)" if len(graphs) > 1 else ""
+        summary.errors.append(f"{first}: not stored{more}: {e}; the batch stopped")
+        return False
+    for f, o in batch:
+        if isinstance(o, str):
+            summary.failed += 1
+            summary.errors.append(o)
+        else:
+            _tally(f, next(results), summary)
+        advance()
+    return True
+
+
+def _tally(f: Path, result: WriteResult, summary: IngestSummary) -> None:
+    if result.status == "failed":
         summary.failed += 1
-        summary.errors.append(str(e))
-        return
-    except Exception as e:  # the store refused the write: the transaction rolled back
-        summary.failed += 1
-        summary.errors.append(f"{f}: not stored: {type(e).__name__}: {e}")
-        return
-    if result.status == "duplicate":
+        err = result.error
+        summary.errors.append(str(err) if isinstance(err, PolicyKGError) else f"{f}: not stored: {result.detail}")
+    elif result.status == "duplicate":
         summary.duplicate += 1
         summary.errors.append(f"{f}: skipped, {result.detail}")
-        return
-    setattr(summary, result.status, getattr(summary, result.status) + 1)
-    summary.nodes += result.nodes
-    summary.relationships += result.relationships
+    else:
+        setattr(summary, result.status, getattr(summary, result.status) + 1)
+        summary.nodes += result.nodes
+        summary.relationships += result.relationships

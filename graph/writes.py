@@ -62,8 +62,10 @@ ALIAS_SOURCES = (*ROLE_TYPES, "发布")
 ALIAS_TYPES = "|".join(f"`{t}`" for t in ALIAS_SOURCES)
 ROLES = "|".join(f"`{t}`" for t in ROLE_TYPES)
 BATCH = 2000
-# a document's tasks, from its Policy node down the 包含 tree (numbering paths are a few levels deep)
-TASKS_OF = "(p:Policy {key: d})-[:`包含`*1..16]->(t:Task)"
+# a document's tasks, from its Policy node down the 包含 tree (numbering paths are a few levels deep).
+# Statements about old versions take one document each ($d, not UNWIND): ladybug starts a recursive
+# match from a primary-key lookup only when the key is a parameter, not a value from UNWIND.
+TASKS_OF = "(p:Policy {key: $d})-[:`包含`*1..16]->(t:Task)"
 SWEEP_PASSES = 4  # a node freed by its child (district → city → province) goes in the next pass
 ANCESTORS = 3
 
@@ -112,53 +114,51 @@ class WriteItem:
 
 
 def old_version_queries() -> dict[str, str]:
-    """Read queries (parameter `docs`) for what stored versions touched; rows (doc, key[, task, role])."""
+    """Read queries (parameter `d`) for what a stored version touched; rows (key[, task, role])."""
     return {
-        "roles": f"UNWIND $docs AS d MATCH {TASKS_OF}<-[r:{ROLES}]-(a:Agency) "
-        "RETURN d AS doc, a.key AS key, t.key AS task, r.role AS role",
-        "Agency": "UNWIND $docs AS d MATCH (a:Agency)-[r:`发布`]->(p:Policy {key: d}) WHERE r.doc = d "
-        "RETURN d AS doc, a.key AS key",
-        "Policy": "UNWIND $docs AS d MATCH (p:Policy {key: d})-[r:`依据`|`引用`]->(c:Policy) WHERE r.doc = d "
-        "RETURN d AS doc, c.key AS key",
-        "Region": "UNWIND $docs AS d MATCH (p:Policy {key: d})-[r:`适用`]->(g:Region) WHERE r.doc = d "
-        "RETURN d AS doc, g.key AS key",
-        "Region.tasks": f"UNWIND $docs AS d MATCH {TASKS_OF}-[:`涉及`]->(g:Region) RETURN d AS doc, g.key AS key",
+        "roles": f"MATCH {TASKS_OF}<-[r:{ROLES}]-(a:Agency) RETURN a.key AS key, t.key AS task, r.role AS role",
+        "Agency": "MATCH (p:Policy {key: $d})<-[r:`发布`]-(a:Agency) WHERE r.doc = $d RETURN a.key AS key",
+        "Policy": "MATCH (p:Policy {key: $d})-[r:`依据`|`引用`]->(c:Policy) WHERE r.doc = $d RETURN c.key AS key",
+        "Region": "MATCH (p:Policy {key: $d})-[r:`适用`]->(g:Region) WHERE r.doc = $d RETURN g.key AS key",
+        "Region.tasks": f"MATCH {TASKS_OF}-[:`涉及`]->(g:Region) RETURN g.key AS key",
     }
 
 
 def ancestor_queries() -> dict[tuple[str, str], str]:
-    """Read queries (parameter `keys`) for the 隶属 parents a freed node may free in turn."""
-    out = {}
-    for start, end in {(a, b) for a, b in REL_ENDPOINTS["隶属"]} | {("Agency", "Region")}:
-        out[(start, end)] = (
-            f"UNWIND $keys AS k MATCH (n:{start} {{key: k}})-[:`隶属`*1..{ANCESTORS}]->(m:{end}) "
-            "RETURN DISTINCT m.key AS key"
-        )
-    return out
+    """Read queries (parameter `keys`) for the 隶属 parents of nodes, one level up (a freed node may free
+    its parent in turn); one step at a time, since a variable-length match from UNWIND-ed keys makes
+    ladybug expand from every node."""
+    return {
+        (start, end): f"UNWIND $keys AS k MATCH (n:{start} {{key: k}}) OPTIONAL MATCH (n)-[:`隶属`]->(m:{end}) "
+        "WITH m WHERE m IS NOT NULL RETURN DISTINCT m.key AS key"
+        for start, end in REL_ENDPOINTS["隶属"]
+    }
 
 
 def old_versions(docs: list[str], read: Any) -> dict[str, OldVersion]:
     """Gather what each stored version in `docs` touched; `read(cypher, params)` returns row lists."""
     out = {d: OldVersion(d) for d in docs}
-    if not docs:
-        return out
-    for name, cypher in old_version_queries().items():
-        for row in read(cypher, {"docs": docs}):
-            old = out[row[0]]
-            if name == "roles":
-                old.roles.append((row[1], row[2], row[3]))
-                old.agencies.add(row[1])
-                old.candidates["Agency"].add(row[1])
-            else:
-                label = name.split(".")[0]
-                old.candidates[label].add(row[1])
-                if label == "Agency":
-                    old.agencies.add(row[1])
-    for old in out.values():
-        for (start, end), cypher in ancestor_queries().items():
-            keys = sorted(old.candidates.get(start, ()))
-            if keys:
-                old.candidates[end].update(r[0] for r in read(cypher, {"keys": keys}))
+    for d, old in out.items():
+        for name, cypher in old_version_queries().items():
+            for row in read(cypher, {"d": d}):
+                if name == "roles":
+                    old.roles.append((row[0], row[1], row[2]))
+                    old.agencies.add(row[0])
+                    old.candidates["Agency"].add(row[0])
+                else:
+                    label = name.split(".")[0]
+                    old.candidates[label].add(row[0])
+                    if label == "Agency":
+                        old.agencies.add(row[0])
+        frontier = {label: set(keys) for label, keys in old.candidates.items()}
+        for _ in range(ANCESTORS):
+            up: dict[str, set[str]] = defaultdict(set)
+            for (start, end), cypher in ancestor_queries().items():
+                if frontier.get(start):
+                    up[end].update(r[0] for r in read(cypher, {"keys": sorted(frontier[start])}))
+            for label, keys in up.items():
+                old.candidates[label] |= keys
+            frontier = up
     return out
 
 
@@ -173,15 +173,14 @@ def _unwind(cypher: str, key: str, values: list[Any]) -> list[Statement]:
 
 def _delete_doc_facts(docs: list[str]) -> list[Statement]:
     # Tasks take their role, 涉及 and 包含 relationships with them; the rest hang on the Policy node.
-    return [
-        *_unwind(f"UNWIND $docs AS d MATCH {TASKS_OF} DETACH DELETE t", "docs", docs),
-        *_unwind(
-            "UNWIND $docs AS d MATCH (p:Policy {key: d})-[r:`依据`|`引用`|`适用`]->() WHERE r.doc = d DELETE r",
-            "docs",
-            docs,
-        ),
-        *_unwind("UNWIND $docs AS d MATCH (p:Policy {key: d})<-[r:`发布`]-() WHERE r.doc = d DELETE r", "docs", docs),
-    ]
+    stmts = []
+    for d in docs:
+        stmts += [
+            Statement(f"MATCH {TASKS_OF} DETACH DELETE t", {"d": d}),
+            Statement("MATCH (p:Policy {key: $d})-[r:`依据`|`引用`|`适用`]->() WHERE r.doc = $d DELETE r", {"d": d}),
+            Statement("MATCH (p:Policy {key: $d})<-[r:`发布`]-() WHERE r.doc = $d DELETE r", {"d": d}),
+        ]
+    return stmts
 
 
 def _unstore(docs: list[str]) -> list[Statement]:
@@ -336,7 +335,11 @@ def _shared_statements(delta: dict[tuple[str, str], Counter[str]]) -> list[State
     rows = [{"a": a, "b": b, **{c: int(d[c]) for c in cols}} for (a, b), d in sorted(delta.items()) if any(d.values())]
     if not rows:
         return []
-    match = f"UNWIND $rows AS row MATCH (a:Agency {{key: row.a}})-[s:`{SHARED}`]->(b:Agency {{key: row.b}}) "
+    # OPTIONAL MATCH: ladybug then extends from the two looked-up agencies instead of joining every 共担
+    match = (
+        "UNWIND $rows AS row MATCH (a:Agency {key: row.a}) MATCH (b:Agency {key: row.b}) "
+        f"OPTIONAL MATCH (a)-[s:`{SHARED}`]->(b) WITH row, s WHERE s IS NOT NULL "
+    )
     zero = ", ".join(f"`{c}`: 0" for c in cols)
     add = ", ".join(f"s.`{c}` = s.`{c}` + row.`{c}`" for c in cols)
     grown = [r for r in rows if r["tasks"] > 0]
@@ -348,7 +351,7 @@ def _shared_statements(delta: dict[tuple[str, str], Counter[str]]) -> list[State
             grown,
         ),
         *_unwind(match + f"SET {add}", "rows", rows),
-        *_unwind(match + "WHERE s.tasks <= 0 DELETE s", "rows", [r for r in rows if r["tasks"] < 0]),
+        *_unwind(match + "AND s.tasks <= 0 DELETE s", "rows", [r for r in rows if r["tasks"] < 0]),
     ]
 
 

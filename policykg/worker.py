@@ -154,3 +154,9 @@ class BoundedWorker:
     def close(self) -> None:
         with self._lock:
             self._stop()
+
+    def kill(self) -> None:
+        """Kill the child now, without waiting for a call in progress (that call fails as a crash)."""
+        proc = self._proc
+        if proc is not None and proc.is_alive():
+            proc.kill()
