@@ -7,6 +7,7 @@ one row more than the page (queries/registry.py), so `next` is set exactly when 
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, HTTPException, Query, Request
@@ -16,13 +17,27 @@ from pydantic import BaseModel
 
 from policykg.settings import Settings
 
-__all__ = ["PageParams", "StoreDep", "first", "page", "page_of", "require_token", "token_problem"]
+__all__ = ["PageParams", "StoreDep", "first", "graph_version", "page", "page_of", "require_token", "token_problem"]
 
 MAX_PAGE = 1000
 
 
-def get_store(request: Request) -> GraphStore:
-    return request.app.state.store
+async def get_store(request: Request) -> AsyncIterator[GraphStore]:
+    """The app's store for this request (kept open until the answer is sent, even if it is opened again)."""
+    live = getattr(request.app.state, "live", None)
+    if live is None:
+        yield request.app.state.store
+        return
+    store = live.acquire()
+    try:
+        yield store
+    finally:
+        live.release(store)
+
+
+def graph_version(request: Request) -> int | None:
+    """The graph version the response cache read for this request (None: not read, or no version)."""
+    return getattr(request.state, "graph_version", None)
 
 
 def get_settings(request: Request) -> Settings:
@@ -55,21 +70,24 @@ def _next(request: Request, paging: PageParams, more: bool) -> str | None:
 
 
 def page(request: Request, store: GraphStore, name: str, params: dict[str, Any], paging: PageParams) -> dict[str, Any]:
-    """One page of a template's rows, with the URL of the next page and the total number of rows."""
+    """One page of a template's rows, with the URL of the next page and the total number of rows.
+    The rows are counted by a second query only when the page does not show where they end."""
+    timeout = request.app.state.settings.query_timeout
+    version = graph_version(request)
     res = registry.run(
-        store,
-        name,
-        {**params, "limit": paging.limit, "offset": paging.offset},
-        count=True,
-        timeout=request.app.state.settings.query_timeout,
+        store, name, {**params, "limit": paging.limit, "offset": paging.offset}, timeout=timeout, version=version
     )
-    items = res.records()
+    if res.truncated or (paging.offset and not res.rows):
+        everything = {**params, "limit": paging.limit, "offset": paging.offset}
+        total = registry.run(store, name, everything, count=True, timeout=timeout, version=version).total
+    else:
+        total = paging.offset + len(res.rows)
     return {
-        "items": items,
+        "items": res.records(),
         "limit": paging.limit,
         "offset": paging.offset,
         "next": _next(request, paging, res.truncated),
-        "total": res.total,
+        "total": total,
     }
 
 
@@ -85,9 +103,9 @@ def page_of(request: Request, everything: list[Any], paging: PageParams) -> dict
     }
 
 
-def first(store: GraphStore, name: str, params: dict[str, Any], what: str) -> dict[str, Any]:
+def first(request: Request, store: GraphStore, name: str, params: dict[str, Any], what: str) -> dict[str, Any]:
     """The one row of a detail template (its name parameters resolved, so an unknown name is a 404)."""
-    found = registry.run(store, name, params).records()
+    found = registry.run(store, name, params, version=graph_version(request)).records()
     if not found:
         raise HTTPException(404, f"no {what}")
     return found[0]

@@ -441,26 +441,62 @@ def demo(neo4j_uri: str | None, data_dir: str | None) -> None:
 @store_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-def serve(neo4j_uri: str | None, data_dir: str | None, host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes. On the embedded store more than one means read-only workers: uploads are refused "
+    "and `policykg ingest` writes beside them.",
+)
+@click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log every request.")
+def serve(neo4j_uri: str | None, data_dir: str | None, host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs) on the configured store.
 
-    Example: POLICYKG_TOKEN=secret policykg serve --port 8000
+    With --workers N, N processes share the port. On Neo4j each has its own driver. The embedded store
+    lets one process write: with one worker the server holds it and takes uploads; with more, every
+    worker opens it read-only, answers uploads and deletes with 409, and sees what `policykg ingest`
+    (or `policykg load`) commits beside it on its next request.
+
+    Example: POLICYKG_TOKEN=secret policykg serve --port 8000 --workers 2
     """
     import uvicorn
 
     from policykg.api import create_app
-    from policykg.api.protocol import JSONErrorH11Protocol
+    from policykg.api.app import READ_ONLY_ENV
+    from policykg.api.protocol import best_protocol
     from policykg.graph.embedded_store import SERVER_FILE
 
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "access_log": access_log,
+        "http": best_protocol(),
+        "loop": "auto",  # uvloop when installed
+        "timeout_keep_alive": 30,
+    }
+    settings = _settings(neo4j_uri, data_dir)
+    if workers > 1:
+        # each worker builds its app from the environment: the store this command was given
+        if settings.neo4j_uri:
+            os.environ["NEO4J_URI"] = settings.neo4j_uri
+        else:
+            os.environ.pop("NEO4J_URI", None)
+            os.environ["POLICYKG_DATA"] = str(settings.data_dir)
+            os.environ[READ_ONLY_ENV] = "1"
+            _open(neo4j_uri, data_dir, read_only=True).close()  # a missing store is an error here, not per worker
+        uvicorn.run("policykg.api.app:worker_app", factory=True, workers=workers, **options)
+        return
     store = _open(neo4j_uri, data_dir, create=True)
-    app = create_app(_settings(neo4j_uri, data_dir), store=store)
+    app = create_app(settings, store=store)
     # the address is recorded beside an embedded store, so a command that cannot write there can say who holds it
     record = Path(store.data_dir) / SERVER_FILE if store.kind == "embedded" else None
     if record is not None:
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
         record.write_text(json.dumps({"url": url, "pid": os.getpid()}), encoding="utf-8")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info", http=JSONErrorH11Protocol)
+        uvicorn.run(app, **options)
     finally:
         store.close()
         if record is not None:

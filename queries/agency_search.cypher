@@ -8,9 +8,8 @@
 WITH $q AS needle
 MATCH (a:Agency)
 WHERE needle = '' OR a.key CONTAINS needle OR any(x IN a.aliases WHERE x CONTAINS needle)
-OPTIONAL MATCH (a)-[r:`牵头`|`参加`|`负责`]->(:Task)
-WITH a, count(r) AS assignments
-RETURN a.name AS agency, a.level AS level, a.region AS region, a.aliases AS aliases, assignments
+RETURN a.name AS agency, a.level AS level, a.region AS region, a.aliases AS aliases,
+       COUNT { MATCH (a)-[:`牵头`|`参加`|`负责`]->() } AS assignments
 ORDER BY assignments DESC, agency
 SKIP $offset
 LIMIT $limit

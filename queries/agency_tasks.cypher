@@ -6,8 +6,8 @@
 // param limit: int ?= 200
 // param offset: int ?= 0
 // returns: agency, role, task_path, task_title, policy
-MATCH (a:Agency)-[r:`牵头`|`参加`|`负责`]->(t:Task)
-WHERE a.key = $agency AND ($role = '' OR r.role = $role)
+MATCH (a:Agency {key: $agency})-[r:`牵头`|`参加`|`负责`]->(t:Task)
+WHERE $role = '' OR r.role = $role
 MATCH (p:Policy)
 WHERE p.key = t.policy
 RETURN a.name AS agency, r.role AS role, t.path AS task_path, t.title AS task_title, p.title AS policy

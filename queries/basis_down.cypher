@@ -6,8 +6,8 @@
 // param limit: int ?= 200
 // param offset: int ?= 0
 // returns: key, policy, depth, ingested, region
-MATCH path = (d:Policy)-[:`依据`*1..10]->(s:Policy)
-WHERE s.key = $policy AND length(path) <= $depth
+MATCH path = (s:Policy {key: $policy})<-[:`依据`*1..10]-(d:Policy)
+WHERE length(path) <= $depth
 RETURN d.key AS key, d.title AS policy, min(length(path)) AS depth, d.ingested AS ingested, d.region AS region
 ORDER BY depth, policy
 SKIP $offset

@@ -6,8 +6,8 @@
 // param limit: int ?= 200
 // param offset: int ?= 0
 // returns: key, policy, depth, ingested, region
-MATCH path = (s:Policy)-[:`依据`*1..10]->(b:Policy)
-WHERE s.key = $policy AND length(path) <= $depth
+MATCH path = (s:Policy {key: $policy})-[:`依据`*1..10]->(b:Policy)
+WHERE length(path) <= $depth
 RETURN b.key AS key, b.title AS policy, min(length(path)) AS depth, b.ingested AS ingested, b.region AS region
 ORDER BY depth, policy
 SKIP $offset

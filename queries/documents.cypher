@@ -6,10 +6,7 @@
 // returns: key, title, source, content_hash, tasks
 MATCH (p:Policy)
 WHERE p.ingested = true
-OPTIONAL MATCH (t:Task)
-WHERE t.policy = p.key
-WITH p, count(t) AS tasks
-RETURN p.key AS key, p.title AS title, p.source AS source, p.content_hash AS content_hash, tasks
+RETURN p.key AS key, p.title AS title, p.source AS source, p.content_hash AS content_hash, coalesce(p.tasks, 0) AS tasks
 ORDER BY source
 SKIP $offset
 LIMIT $limit

@@ -5,10 +5,7 @@
 // param limit: int ?= 500
 // param offset: int ?= 0
 // returns: task_path, task_title, leads, participants, responsible
-MATCH (p:Policy)
-WHERE p.key = $policy
-MATCH (t:Task)
-WHERE t.policy = p.key
+MATCH (p:Policy {key: $policy})-[:`包含`*1..12]->(t:Task)
 OPTIONAL MATCH (a:Agency)-[r:`牵头`|`参加`|`负责`]->(t)
 WITH t,
      collect(CASE WHEN r.role = '牵头' THEN a.name END) AS leads,

@@ -5,8 +5,7 @@
 // param limit: int ?= 200
 // param offset: int ?= 0
 // returns: policy, region, date
-MATCH (p:Policy)-[:`适用`]->(c:Region)-[:`隶属`*0..4]->(r:Region)
-WHERE r.key = $region
+MATCH (r:Region {key: $region})<-[:`隶属`*0..4]-(c:Region)<-[:`适用`]-(p:Policy)
 RETURN DISTINCT p.title AS policy, c.name AS region, p.date AS date
 ORDER BY date DESC, policy, region
 SKIP $offset

@@ -5,8 +5,7 @@
 // param limit: int ?= 500
 // param offset: int ?= 0
 // returns: policy, task_path, task_title
-MATCH (t:Task)-[:`涉及`]->(r:Region)
-WHERE r.key = $region
+MATCH (r:Region {key: $region})<-[:`涉及`]-(t:Task)
 MATCH (p:Policy)
 WHERE p.key = t.policy
 RETURN p.title AS policy, t.path AS task_path, t.title AS task_title

@@ -10,11 +10,17 @@ A header is the file's leading `//` comment lines:
     // returns: agency, role, task_path, task_title, policy
 
 Parameter types: string, int, float, bool, list; `role` (牵头, 参加 or 负责); `agency`, `policy`,
-`region`: a name resolved to the node's key by queries/names.py (unknown names are errors). The
+`region`, `document`: a name resolved to the node's key by queries/names.py (unknown names are errors). The
 body is portable Cypher (Neo4j 5 and ladybug); values only as `$params`. `run(store, name, params)`
 validates, converts and resolves the parameters against the header, then runs the body read-only;
 a template with a `limit` is asked for one row more, so `truncated` says when more rows exist.
 The CLI, the API and the notebook API all go through here; none of them holds Cypher of its own.
+
+A body may hold cases, each opened by a `// when: p, q` line (taken when the parameters p and q are
+not empty once resolved) or `// otherwise` (the last case, taken when no earlier one is). A question
+whose best plan depends on its filters (overlap_matrix for one policy starts from that policy's tasks;
+with no filter it reads the derived `共担` counts) stays one template with one header and one answer
+shape, and each case is plain Cypher that both engines plan from a key.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from policykg.graph.model import ROLE_TYPES
@@ -32,9 +39,11 @@ from policykg.errors import TemplateNotFound, TemplateParamError
 
 from .names import KINDS, resolve
 
-__all__ = ["BOUNDS", "MAX_LIMIT", "MAX_OFFSET", "Param", "Template", "get", "run", "templates"]
+__all__ = ["BOUNDS", "MAX_LIMIT", "MAX_OFFSET", "Param", "Template", "get", "prepared", "run", "templates"]
 
-PARAM = re.compile(r"^param\s+(\w+)\s*:\s*(string|int|float|bool|list|role|agency|policy|region)\s*(\?=|=)?\s*(.*)$")
+PARAM = re.compile(
+    r"^param\s+(\w+)\s*:\s*(string|int|float|bool|list|role|agency|policy|region|document)\s*(\?=|=)?\s*(.*)$"
+)
 TYPES = {"string": str, "int": int, "float": float, "bool": bool, "list": list}
 COUNT_ALL = 10**12  # the limit a template runs with to count all its rows
 
@@ -96,6 +105,15 @@ class Template:
     body: str
     params: list[Param] = field(default_factory=list)
     returns: list[str] = field(default_factory=list)
+    # (parameters that must be non-empty, Cypher); one unconditional case when the body has no `// when:`
+    cases: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+
+    def cypher(self, bound: dict[str, Any]) -> str:
+        """The Cypher of the first case whose parameters are all given (the whole body when there are no cases)."""
+        for needs, cypher in self.cases:
+            if all(bound.get(n) not in (None, "") for n in needs):
+                return cypher
+        raise TemplateParamError(f"{self.name}: no case of the template fits the parameters given")
 
     def bind(self, given: dict[str, Any]) -> dict[str, Any]:
         known = {p.name: p for p in self.params}
@@ -116,10 +134,33 @@ class Template:
         return {p.name: p.convert(p.example) for p in self.params if p.example is not None}
 
 
+WHEN = re.compile(r"^//\s*(?:when:\s*(.*)|otherwise)\s*$")
+
+
+def _cases(name: str, body: str) -> list[tuple[tuple[str, ...], str]]:
+    cases: list[tuple[tuple[str, ...], list[str]]] = []
+    before = False
+    for line in body.splitlines():
+        m = WHEN.match(line.strip())
+        if m:
+            cases.append((tuple(p.strip() for p in (m.group(1) or "").split(",") if p.strip()), []))
+        elif cases:
+            cases[-1][1].append(line)
+        else:
+            before = before or bool(line.strip())
+    if not cases:
+        return [((), body)]
+    if before:
+        raise ValueError(f"template {name}: Cypher before the first `// when:` of a body with cases")
+    if cases[-1][0]:
+        raise ValueError(f"template {name}: a body with cases ends with `// otherwise`")
+    return [(needs, "\n".join(lines).strip()) for needs, lines in cases]
+
+
 def _parse(name: str, source: str) -> Template:
     header, body = [], []
     for line in source.splitlines():
-        if not body and line.startswith("//"):
+        if not body and line.startswith("//") and not WHEN.match(line.strip()):
             header.append(line[2:].strip())
         else:
             body.append(line)
@@ -150,10 +191,17 @@ def _parse(name: str, source: str) -> Template:
         params=params,
         returns=[c.strip() for c in meta.get("returns", "").split(",") if c.strip()],
     )
+    tpl.cases = _cases(name, tpl.body)
     used = set(re.findall(r"\$(\w+)", tpl.body))
     declared = {p.name for p in params}
     if used != declared:
         raise ValueError(f"template {name}: body uses {sorted(used)} but header declares {sorted(declared)}")
+    for needs, _cypher in tpl.cases:
+        if set(needs) - declared:
+            raise ValueError(f"template {name}: a case needs undeclared {sorted(set(needs) - declared)}")
+        paging = {"limit", "offset"} & declared - set(re.findall(r"\$(\w+)", _cypher))
+        if paging:
+            raise ValueError(f"template {name}: a case does not page by {sorted(paging)}")
     return tpl
 
 
@@ -174,19 +222,76 @@ def get(name: str) -> Template:
         raise TemplateNotFound(f"no query template {name!r}; see `policykg queries`") from None
 
 
-def run(store: Any, name: str, params: dict[str, Any] | None = None, *, count: bool = False, **kw: Any) -> Any:
-    """Run template `name` on `store` with `params` (validated, names resolved); returns a QueryResult
-    whose `truncated` says whether more rows exist, and with `count` its `total` number of rows."""
-    t = get(name)
+def _bound(store: Any, t: Template, params: dict[str, Any] | None, version: int | None) -> dict[str, Any]:
     bound = t.bind(params or {})
     for p in t.params:
         if p.type in KINDS and bound[p.name]:
-            bound[p.name] = resolve(store, p.type, bound[p.name])
+            bound[p.name] = resolve(store, p.type, bound[p.name], version)
+    return bound
+
+
+def _case(t: Template, bound: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    cypher = t.cypher(bound)
+    used = set(re.findall(r"\$(\w+)", cypher))
+    return cypher, {k: v for k, v in bound.items() if k in used}  # a case is sent only the parameters it uses
+
+
+def prepared(store: Any, name: str, params: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    """The Cypher and parameters `run` would send for template `name` (names resolved, the case chosen):
+    what to EXPLAIN or PROFILE."""
+    t = get(name)
+    return _case(t, _bound(store, t, params, None))
+
+
+def run(
+    store: Any,
+    name: str,
+    params: dict[str, Any] | None = None,
+    *,
+    count: bool = False,
+    version: int | None = None,
+    **kw: Any,
+) -> Any:
+    """Run template `name` on `store` with `params` (validated, names resolved); returns a QueryResult
+    whose `truncated` says whether more rows exist, and with `count` its `total` number of rows.
+    `version`: the store's graph version when the caller has read it (names resolve from a cache by it)."""
+    t = get(name)
+    bound = _bound(store, t, params, version)
+    if t.name in STEPS:
+        return _stepped(store, t, bound, count, version, kw)
+    cypher, bound = _case(t, bound)
     limit = bound.get("limit")
-    res = store.query(t.body, {**bound, "limit": limit + 1} if limit is not None else bound, **kw)
+    res = store.query(cypher, {**bound, "limit": limit + 1} if limit is not None else bound, **kw)
     if limit is not None and len(res.rows) > limit:
         res.rows, res.truncated = res.rows[:limit], True
     if count:
         everything = {**bound, **({"limit": COUNT_ALL} if "limit" in bound else {})}
-        res.total = store.count(t.body, {**everything, **({"offset": 0} if "offset" in bound else {})})
+        res.total = store.count(cypher, {**everything, **({"offset": 0} if "offset" in bound else {})})
+    return res
+
+
+def _tasks_between(store: Any, rows: list[list[Any]], version: int | None, kw: dict[str, Any]) -> list[list[Any]]:
+    """shortest_connection: the agencies of the path, with the task each consecutive two share between them."""
+    out: list[list[Any]] = []
+    for (a, hops), (b, _hops) in pairwise(rows):
+        task = run(store, "shared_task", {"source": a, "target": b}, version=version, **kw).rows[0][0]
+        out += [[a, hops], [task, hops]]
+    return out + rows[-1:]
+
+
+# Templates whose rows are completed in Python by running further templates (bounded: a few steps each).
+# ladybug lists are 1-based and Neo4j's 0-based, so pairing a path's consecutive nodes has no portable
+# Cypher; the steps here hold no Cypher of their own.
+STEPS = {"shortest_connection": _tasks_between}
+
+
+def _stepped(
+    store: Any, t: Template, bound: dict[str, Any], count: bool, version: int | None, kw: dict[str, Any]
+) -> Any:
+    limit, offset = bound["limit"], bound["offset"]
+    res = store.query(t.cypher(bound), {**bound, "limit": MAX_LIMIT, "offset": 0}, **kw)
+    rows = STEPS[t.name](store, res.rows, version, {k: v for k, v in kw.items() if k == "timeout"})
+    res.rows, res.truncated = rows[offset : offset + limit], len(rows) > offset + limit
+    if count:
+        res.total = len(rows)
     return res

@@ -5,8 +5,17 @@
 // param limit: int ?= 500
 // param offset: int ?= 0
 // returns: policy, task_path, task_title, agencies
+// when: policy
+MATCH (p:Policy {key: $policy})-[:`包含`*1..12]->(t:Task)<-[:`参加`|`负责`]-(a:Agency)
+WHERE NOT EXISTS { MATCH (t)<-[:`牵头`]-(:Agency) }
+WITH t.policy AS policy, t.path AS task_path, t.title AS task_title, t.sort_key AS sort_key, count(DISTINCT a.key) AS agencies
+RETURN policy, task_path, task_title, agencies
+ORDER BY policy, sort_key
+SKIP $offset
+LIMIT $limit
+// otherwise
 MATCH (a:Agency)-[:`参加`|`负责`]->(t:Task)
-WHERE ($policy = '' OR t.policy = $policy) AND NOT EXISTS { MATCH (t)<-[:`牵头`]-(:Agency) }
+WHERE NOT EXISTS { MATCH (t)<-[:`牵头`]-(:Agency) }
 WITH t.policy AS policy, t.path AS task_path, t.title AS task_title, t.sort_key AS sort_key, count(DISTINCT a.key) AS agencies
 RETURN policy, task_path, task_title, agencies
 ORDER BY policy, sort_key

@@ -5,9 +5,16 @@
 // param limit: int ?= 50
 // param offset: int ?= 0
 // returns: agency, task_path, task_title, policy
+// when: policy
+MATCH (p:Policy {key: $policy})-[:`包含`*1..12]->(t:Task)<-[:`牵头`]-(a:Agency)
+RETURN a.name AS agency, t.path AS task_path, t.title AS task_title, p.title AS policy
+ORDER BY policy, t.sort_key, agency
+SKIP $offset
+LIMIT $limit
+// otherwise
 MATCH (a:Agency)-[:`牵头`]->(t:Task)
 MATCH (p:Policy)
-WHERE p.key = t.policy AND ($policy = '' OR p.key = $policy)
+WHERE p.key = t.policy
 RETURN a.name AS agency, t.path AS task_path, t.title AS task_title, p.title AS policy
 ORDER BY policy, t.sort_key, agency
 SKIP $offset

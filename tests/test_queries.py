@@ -81,3 +81,32 @@ def test_region_policies_include_children(sample_store: GraphStore) -> None:
     rows = sorted(run(sample_store, "region_policies", {"region": "山东省"}).rows)
     regions = {r[1] for r in rows}
     assert {"山东省", "威海市", "济南市历下区"} <= regions and len(rows) == 5
+
+
+def test_a_template_case_is_chosen_by_the_filters_given(sample_store: GraphStore) -> None:
+    from policykg.queries.registry import prepared
+
+    policy = "济南市历下区国家知识产权强县建设示范县(区)工作方案(2024-2026年)"
+    keyed, params = prepared(sample_store, "overlap_matrix", {"policy": policy})
+    whole, _ = prepared(sample_store, "overlap_matrix", {})
+    assert "{key: $policy}" in keyed and "共担" not in keyed and params["policy"] == policy
+    assert "共担" in whole and "$policy" not in whole
+    # the derived counts answer what the tasks answer: every pair of the one policy is within the whole graph's
+    inside = {(r[0], r[1]): r[2] for r in run(sample_store, "overlap_matrix", {"policy": policy, "limit": 5000}).rows}
+    everywhere = {(r[0], r[1]): r[2] for r in run(sample_store, "overlap_matrix", {"limit": 5000}).rows}
+    assert inside and all(everywhere[pair] >= n for pair, n in inside.items())
+
+
+def test_cases_are_checked_when_a_template_is_read() -> None:
+    from policykg.queries.registry import _parse
+
+    head = "// name: x\n// param a: string ?=\n// param limit: int ?= 5\n// param offset: int ?= 0\n// returns: k\n"
+    page = "RETURN 1 AS k SKIP $offset LIMIT $limit"
+    ok = _parse("x", head + f"// when: a\nWITH $a AS k {page}\n// otherwise\n{page}\n")
+    assert [needs for needs, _c in ok.cases] == [("a",), ()]
+    with pytest.raises(ValueError, match="otherwise"):
+        _parse("x", head + f"// when: a\nWITH $a AS k {page}\n")
+    with pytest.raises(ValueError, match="does not page"):
+        _parse("x", head + f"// when: a\nWITH $a AS k {page}\n// otherwise\nRETURN 1 AS k\n")
+    with pytest.raises(ValueError, match="undeclared"):
+        _parse("x", head + f"// when: b\nWITH $a AS k {page}\n// otherwise\n{page}\n")

@@ -22,9 +22,9 @@ def search(request: Request, store: StoreDep, paging: Paging, q: str = "") -> di
 
 
 @router.get("/{agency}", response_model=AgencyDetail)
-def detail(agency: str, store: StoreDep) -> dict[str, Any]:
+def detail(request: Request, agency: str, store: StoreDep) -> dict[str, Any]:
     """An agency by canonical name or any alias: aliases, level, region, parent."""
-    return first(store, "agency_detail", {"agency": agency}, f"agency {agency!r}")
+    return first(request, store, "agency_detail", {"agency": agency}, f"agency {agency!r}")
 
 
 @router.get("/{agency}/tasks", response_model=Page[AgencyTaskRow])

@@ -21,6 +21,11 @@ from ..models import DocumentRow, Page, Removed, UploadResult
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
+READ_ONLY = (
+    "this server reads the embedded store read-only (policykg serve --workers N): add documents with "
+    "`policykg ingest DOCS --data-dir DIR` beside it; the workers answer from them on their next request"
+)
+
 Token = Annotated[None, Depends(require_token)]
 
 
@@ -34,13 +39,18 @@ def listing(request: Request, store: StoreDep, paging: Paging) -> dict[str, Any]
     "",
     status_code=201,
     response_model=UploadResult,
-    responses={200: {"model": UploadResult, "description": "the same file was stored already: unchanged"}},
+    responses={
+        200: {"model": UploadResult, "description": "the same file was stored already: unchanged"},
+        409: {"description": "the same policy is stored from another file, or the server reads a read-only store"},
+    },
 )
 def upload(
     request: Request, file: UploadFile, response: Response, store: StoreDep, settings: SettingsDep, _: Token
 ) -> dict[str, Any]:
     """Ingest one document (.txt in any Chinese encoding, .html, .docx, .pdf); answers what was stored.
     The file is stored under its base name (no folders); its extraction runs under a time budget."""
+    if getattr(store, "read_only", False):
+        raise HTTPException(409, READ_ONLY)
     name = base_name(file.filename)
     data = file.file.read(settings.max_document_bytes + 1)
     if len(data) > settings.max_document_bytes:
@@ -50,6 +60,7 @@ def upload(
         )
     graph = record_to_graph(extractor(request).extract_bytes(data, name))
     result = store.write_document(graph)
+    wrote(request)
     if result.status == "duplicate":
         raise HTTPException(409, f"{name}: {result.detail}")
     if result.status == "unchanged":
@@ -77,7 +88,17 @@ def extractor(request: Request) -> Extractor:
     return app.state.extractor
 
 
-@router.delete("/{doc}", response_model=Removed)
-def delete(doc: str, store: StoreDep, _: Token) -> dict[str, str]:
+@router.delete("/{doc}", response_model=Removed, responses={409: {"description": "the server reads a read-only store"}})
+def delete(request: Request, doc: str, store: StoreDep, _: Token) -> dict[str, str]:
     """Remove a document (by policy key, file name or title) and the facts only it supported."""
-    return {"removed": store.remove_document(doc)}
+    if getattr(store, "read_only", False):
+        raise HTTPException(409, READ_ONLY)
+    removed = store.remove_document(doc)
+    wrote(request)
+    return {"removed": removed}
+
+
+def wrote(request: Request) -> None:
+    """Tell the response cache this process wrote, so the next request reads the new graph version."""
+    if getattr(request.app.state, "live", None) is not None:
+        request.app.state.live.wrote()

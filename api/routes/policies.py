@@ -29,9 +29,9 @@ def listing(
 
 
 @router.get("/{policy}", response_model=PolicyDetail)
-def detail(policy: str, store: StoreDep) -> dict[str, Any]:
+def detail(request: Request, policy: str, store: StoreDep) -> dict[str, Any]:
     """A policy by key, title or 文号."""
-    return first(store, "policy_detail", {"policy": policy}, f"policy {policy!r}")
+    return first(request, store, "policy_detail", {"policy": policy}, f"policy {policy!r}")
 
 
 @router.get("/{policy}/basis", response_model=Page[BasisRow])

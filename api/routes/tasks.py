@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from policykg.queries import registry
 
-from ..deps import Paging, StoreDep, first, page
+from ..deps import Paging, StoreDep, first, graph_version, page
 from ..models import Page, TaskDetail, TaskRow
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -20,8 +20,9 @@ def search(request: Request, store: StoreDep, paging: Paging, q: str) -> dict[st
 
 
 @router.get("/{policy}/{path}", response_model=TaskDetail)
-def detail(policy: str, path: str, store: StoreDep) -> dict[str, Any]:
+def detail(request: Request, policy: str, path: str, store: StoreDep) -> dict[str, Any]:
     """A task by policy (key, title or 文号) and numbering path (二.(一).1): text, span, parent, agencies."""
-    task = first(store, "task_detail", {"policy": policy, "path": path}, f"task {path} in {policy!r}")
-    task["agencies"] = registry.run(store, "task_agencies", {"policy": policy, "path": path}).records()
+    version = graph_version(request)
+    task = first(request, store, "task_detail", {"policy": policy, "path": path}, f"task {path} in {policy!r}")
+    task["agencies"] = registry.run(store, "task_agencies", {"policy": policy, "path": path}, version=version).records()
     return task
