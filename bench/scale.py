@@ -31,6 +31,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -104,6 +105,7 @@ class PeakRSS(threading.Thread):
 def measured(cmd: list[str], jvm: int | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run `cmd`; wall seconds, exit code, output and peak RSS (MB) of its process tree and of the JVM."""
     t0 = time.perf_counter()
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})}
     )
@@ -111,10 +113,14 @@ def measured(cmd: list[str], jvm: int | None = None, env: dict[str, str] | None 
     sampler.start()
     out, err = proc.communicate()
     sampler.stop()
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "cmd": " ".join(cmd),
         "rc": proc.returncode,
         "seconds": time.perf_counter() - t0,
+        # CPU of the process and the children it waited for: the figure that other work on the machine
+        # does not inflate (wall time does)
+        "cpu_s": (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime),
         "stdout": out,
         "stderr": err,
         "peak_rss_mb": round(sampler.peak / 2**20),
@@ -192,6 +198,8 @@ def extraction(docs_dir: Path, truth: Path, work: Path, caps: dict[str, bool], j
         "mb": round(size / 1e6, 2),
         "seconds": round(r["seconds"], 1),
         "mb_s": round(size / 1e6 / r["seconds"], 3),
+        "cpu_s": round(r["cpu_s"], 1),
+        "mb_per_cpu_s": round(size / 1e6 / r["cpu_s"], 3) if r["cpu_s"] else None,
         "processes": jobs if caps["extract_jobs"] else 1,
         "label": f"policykg extract --jobs {jobs}"
         if caps["extract_jobs"]
@@ -234,7 +242,7 @@ def ingest(
     docs_dir: Path, work: Path, store: list[str], caps: dict[str, bool], jobs: int, slices: int, jvm: int | None
 ) -> dict[str, Any]:
     rows, peak, jvm_peak = [], 0, 0
-    total = {"docs": 0, "failed": 0, "nodes": 0, "relationships": 0, "seconds": 0.0, "wall": 0.0}
+    total = {"docs": 0, "failed": 0, "nodes": 0, "relationships": 0, "seconds": 0.0, "wall": 0.0, "cpu_s": 0.0}
     for k, d in enumerate(_slice_dirs(docs_dir, work, slices)):
         cmd = [*POLICYKG, "ingest", str(d), *store, "--quiet"]
         if caps["ingest_jobs"]:
@@ -261,6 +269,7 @@ def ingest(
                 "docs_s": round(int(new) / secs_f, 2),
                 "rel_s": round(int(rels) / secs_f),
                 "peak_rss_mb": r["peak_rss_mb"],
+                "cpu_s": round(r["cpu_s"], 1),
             }
         )
         peak, jvm_peak = max(peak, r["peak_rss_mb"]), max(jvm_peak, r["jvm_peak_rss_mb"] or 0)
@@ -270,6 +279,7 @@ def ingest(
         total["relationships"] += int(rels)
         total["seconds"] += secs_f
         total["wall"] += r["seconds"]
+        total["cpu_s"] += r["cpu_s"]
         command = r["cmd"]
     return {
         "measured": True,
@@ -566,6 +576,7 @@ def run_main(argv: list[str]) -> None:
     )
     ap.add_argument("--cache", type=Path, default=CACHE, help="corpus cache and work folder")
     ap.add_argument("--keep", action="store_true", help="keep the store and outputs (default: deleted)")
+    ap.add_argument("--note", default="", help="a sentence for RESULTS.md about this run")
     a = ap.parse_args(argv)
     skip = set(filter(None, a.skip.split(",")))
     store_kind = "neo4j" if a.neo4j else "embedded"
@@ -585,6 +596,7 @@ def run_main(argv: list[str]) -> None:
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "mem_gb": _mem_gb()},
         "command": "python bench/scale.py run " + " ".join(argv),
         "capabilities": caps,
+        "note": a.note,
     }
     steps: dict[str, float] = {}
 
@@ -594,8 +606,11 @@ def run_main(argv: list[str]) -> None:
             return
         t0 = time.perf_counter()
         print(f"[{datetime.now():%H:%M:%S}] {name} ...", flush=True)
+        load0 = os.getloadavg()[0]
         result[name] = fn()
         steps[name] = round(time.perf_counter() - t0, 1)
+        # other work on the machine slows every figure down: say how busy it was
+        result[name]["load_average"] = [round(load0, 1), round(os.getloadavg()[0], 1)]
         brief = {k: v for k, v in result[name].items() if k not in ("results", "slices", "score", "stdout", "output")}
         print(f"[{datetime.now():%H:%M:%S}] {name}: {json.dumps(brief, ensure_ascii=False)[:600]}", flush=True)
 
@@ -642,6 +657,246 @@ def _mem_gb() -> float:
     return 0.0
 
 
+# --------------------------------------------------------------------------------------------------
+# the report: bench/RESULTS.md and the growth plot from bench/results/*.json
+
+FIGURES: list[tuple[str, str]] = [
+    ("extraction MB/s", "extraction.mb_s"),
+    ("extraction MB per CPU second (all its processes)", "extraction.mb_per_cpu_s"),
+    ("extraction processes", "extraction.processes"),
+    ("extraction assign_mention F1 vs truth", "extraction.score.assign_mention.f1"),
+    ("extraction peak RSS MB", "extraction.peak_rss_mb"),
+    ("ingest documents/s", "ingest.docs_s"),
+    ("ingest relationships/s", "ingest.rel_s"),
+    ("ingest documents/s, first slice", "ingest.slices.0.docs_s"),
+    ("ingest documents/s, last slice", "ingest.slices.-1.docs_s"),
+    ("ingest seconds (sum of slices)", "ingest.seconds"),
+    ("ingest CPU seconds of the CLI and its workers", "ingest.cpu_s"),
+    ("nodes", "ingest.nodes"),
+    ("relationships", "ingest.relationships"),
+    ("ingest peak RSS MB (CLI + workers)", "ingest.peak_rss_mb"),
+    ("Neo4j JVM peak RSS MB", "ingest.jvm_peak_rss_mb"),
+    ("embedded store on disk MB", "ingest.store_mb"),
+    ("bulk load seconds", "bulk.seconds"),
+    ("templates process peak RSS MB", "templates.peak_rss_mb"),
+]
+
+
+def _get(d: Any, path: str) -> Any:
+    for part in path.split("."):
+        if isinstance(d, list):
+            try:
+                d = d[int(part)]
+            except (ValueError, IndexError):
+                return None
+        elif isinstance(d, dict):
+            d = d.get(part)
+        else:
+            return None
+        if d is None:
+            return None
+    return d
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "not measured"
+    if isinstance(v, float):
+        return f"{v:,.2f}" if v < 100 else f"{v:,.0f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def _scale(n: int) -> str:
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
+
+
+def _growth(vals: list[Any]) -> str:
+    nums = [v for v in vals if isinstance(v, int | float) and v]
+    if len(nums) < 2:
+        return "one scale measured"
+    return f"×{nums[-1] / nums[0]:.2f}"
+
+
+def report_main(argv: list[str]) -> None:
+    ap = argparse.ArgumentParser(prog="scale.py report")
+    ap.add_argument("--results", type=Path, default=RESULTS)
+    ap.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
+    a = ap.parse_args(argv)
+    runs = [json.loads(f.read_text()) for f in sorted(a.results.glob("*.json"))]
+    runs = [r for r in runs if r.get("schema") == SCHEMA]
+    groups: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
+    for r in sorted(runs, key=lambda r: r["started"]):
+        groups.setdefault((r["label"], r["store"]), {})[r["docs"]] = r  # the latest run of each size
+    lines = [
+        "# Scale benchmark results",
+        "",
+        "Written by `python bench/scale.py report` from the runs in bench/results/*.json (one file per",
+        "code label, store and corpus size; each holds its command, commit and every figure). How to run",
+        "and what each figure means: bench/README.md. Figures are what the command printed on this",
+        "machine; a step the code could not do says *not measured*, with the reason. Nothing is estimated.",
+        "",
+    ]
+    for (label, store), by_size in groups.items():
+        sizes = sorted(by_size)
+        rs = [by_size[n] for n in sizes]
+        lines += [f"## {label}: {store} store", ""]
+        first = rs[0]
+        lines += [
+            f"Commit `{first['commit'][:10]}`{' (with uncommitted changes)' if first.get('dirty') else ''}, "
+            f"{first['machine']['cores']} cores, {first['machine']['mem_gb']} GB, Python {first['machine']['python']}.",
+            "",
+            "Commands:",
+            "",
+            "```",
+            *[f"{r['command']}    # {r['started']} → {r.get('finished', '?')}" for r in rs],
+            "```",
+            "",
+        ]
+        for r in rs:
+            if r.get("note"):
+                lines += [f"Note ({_scale(r['docs'])}): {r['note']}", ""]
+        head = "| figure | " + " | ".join(_scale(n) for n in sizes) + " | growth |"
+        lines += [head, "|---" * (len(sizes) + 2) + "|"]
+        corpus_row = [f"{_get(r, 'corpus.docs'):,} files, {(_get(r, 'corpus.bytes') or 0) / 1e6:.1f} MB" for r in rs]
+        lines.append("| corpus | " + " | ".join(corpus_row) + " | |")
+        for title, path in FIGURES:
+            vals = [_get(r, path) for r in rs]
+            if all(v is None for v in vals):
+                continue
+            lines.append(f"| {title} | " + " | ".join(_fmt(v) for v in vals) + f" | {_growth(vals)} |")
+        for step in ("corpus", "extraction", "ingest", "bulk", "templates", "api"):
+            vals = [_get(r, f"step_seconds.{step}") for r in rs]
+            if any(v is not None for v in vals):
+                lines.append(f"| step time: {step} (s) | " + " | ".join(_fmt(v) for v in vals) + " | |")
+        for step in ("extraction", "ingest", "templates", "api"):
+            vals = [_get(r, f"{step}.load_average") for r in rs]
+            if any(vals):
+                cells = [f"{v[0]} → {v[1]}" if v else "" for v in vals]
+                lines.append(f"| machine load average during {step} (start → end) | " + " | ".join(cells) + " | |")
+        lines.append("")
+        reasons = []
+        for r in rs:
+            for step in ("extraction", "ingest", "bulk", "templates", "api"):
+                st = r.get(step) or {}
+                if st.get("label"):
+                    reasons.append(f"- {step} ({_scale(r['docs'])}): {st['label']}")
+                if not st.get("measured", False):
+                    reasons.append(f"- {step} ({_scale(r['docs'])}): not measured: {st.get('reason', '?')}")
+        lines += [*sorted(set(reasons), key=reasons.index), ""]
+        # per-slice ingest
+        for r in rs:
+            sl = _get(r, "ingest.slices") or []
+            if sl:
+                lines += [
+                    f"Ingest by slice ({_scale(r['docs'])}; each slice a quarter of the corpus, into the same store):",
+                    "",
+                    "| slice | documents | relationships | seconds | documents/s | relationships/s | peak RSS MB |",
+                    "|---|---|---|---|---|---|---|",
+                ]
+                lines += [
+                    f"| {s['slice'] + 1} | {s['docs']:,} | {s['relationships']:,} | {s['seconds']:.1f} | {s['docs_s']} "
+                    f"| {s['rel_s']:,} | {s['peak_rss_mb']} |"
+                    for s in sl
+                ]
+                lines.append("")
+        # templates
+        names = sorted({(t, s) for r in rs for t, ss in (_get(r, "templates.results") or {}).items() for s in ss})
+        if names:
+            params = [_get(r, "templates.params") or {} for r in rs]
+            lines += [
+                "Templates: p50 / p99 ms over the calls made (n), each call with parameters drawn anew from the data; "
+                "`busiest` = the agency with the most roles, `all` = no filter (whole graph), rows = mean rows returned.",
+                "",
+                *[
+                    f"- {_scale(r['docs'])}: busiest agency {p.get('busiest_agency')} ({p.get('busiest_roles')} roles); "
+                    f"{p.get('agencies')} agencies with roles, {p.get('policies')} policies, {p.get('regions')} regions; "
+                    f"{_get(r, 'templates.runs')} calls per series, {_get(r, 'templates.timeout_s')} s timeout per call"
+                    for r, p in zip(rs, params, strict=True)
+                ],
+                "",
+                "| template | series | "
+                + " | ".join(f"{_scale(n)} p50 / p99 (n, rows)" for n in sizes)
+                + " | p99 growth |",
+                "|---" * (len(sizes) + 3) + "|",
+            ]
+            for t, s in names:
+                cells, p99s = [], []
+                for r in rs:
+                    e = _get(r, f"templates.results.{t}.{s}")
+                    if not e:
+                        cells.append("not measured")
+                        p99s.append(None)
+                        continue
+                    cell = f"{e['p50_ms']:.1f} / {e['p99_ms']:.1f} ({e['n']}, {e['rows_mean']:g})" if e.get("n") else ""
+                    if e.get("error"):
+                        cell += f" {e['error'][:80]}" if cell else f"failed: {e['error'][:100]}"
+                    cells.append(cell)
+                    p99s.append(e.get("p99_ms"))
+                lines.append(f"| {t} | {s} | " + " | ".join(cells) + f" | {_growth(p99s)} |")
+            lines.append("")
+        # API
+        for r in rs:
+            ap_ = r.get("api") or {}
+            res = ap_.get("results")
+            if ap_.get("measured") and res:
+                lines += [f"API ({_scale(r['docs'])}): {ap_.get('label')}; `{ap_.get('command', '')}`", ""]
+                if isinstance(res, list) and res and "endpoint" in res[0]:
+                    lines += ["| endpoint | p50 ms | p99 ms | req/s | non-2xx |", "|---|---|---|---|---|"]
+                    lines += [
+                        f"| {x['endpoint']} | {x['p50_ms']} | {x['p99_ms']} | {x['rps']} | {x['non_2xx']} |"
+                        for x in res
+                    ]
+                else:
+                    lines += ["```", json.dumps(res, ensure_ascii=False, indent=1)[:4000], "```"]
+                lines.append("")
+    png = _plot(groups, a.out.parent / "results" / "growth.png")
+    if png:
+        lines += [f"![growth]({png.relative_to(a.out.parent)})", ""]
+    a.out.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {a.out}" + (f" and {png}" if png else ""))
+
+
+def _plot(groups: dict[tuple[str, str], dict[int, dict[str, Any]]], path: Path) -> Path | None:
+    """Ingest speed and template p99 against corpus size, one line per code label and store."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    fig, axes = plt.subplots(1, 3, figsize=(16, 5))
+    for (label, store), by_size in groups.items():
+        sizes = sorted(by_size)
+        rs = [by_size[n] for n in sizes]
+        tag = f"{label} {store}"
+        for ax, key in ((axes[0], "ingest.docs_s"), (axes[1], "ingest.rel_s")):
+            xs = [n for n, r in zip(sizes, rs, strict=True) if _get(r, key)]
+            ax.plot(xs, [_get(by_size[n], key) for n in xs], marker="o", label=tag)
+        for t in ("agency_overlap", "documents", "overlap_matrix", "shortest_connection", "task_search"):
+            series = "all" if t == "overlap_matrix" else "busiest" if t in ("agency_overlap",) else "random"
+            key = f"templates.results.{t}.{series}.p99_ms"
+            xs = [n for n, r in zip(sizes, rs, strict=True) if _get(r, key)]
+            if xs:
+                axes[2].plot(xs, [_get(by_size[n], key) for n in xs], marker="o", label=f"{t} ({tag})")
+    for ax, title in zip(axes, ("ingest documents/s", "ingest relationships/s", "template p99 ms"), strict=True):
+        ax.set_xscale("log")
+        ax.set_xlabel("documents in the corpus")
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+    axes[2].set_yscale("log")
+    for ax in axes:
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
 def main() -> None:
     argv = sys.argv[1:]
     if not argv or argv[0] not in ("run", "templates", "report"):
@@ -652,8 +907,6 @@ def main() -> None:
     elif argv[0] == "templates":
         templates_main(argv[1:])
     else:
-        from scale_report import report_main
-
         report_main(argv[1:])
 
 
