@@ -298,7 +298,8 @@ def plan(docs: int, seed: int) -> list[Spec]:
     rng = random.Random(f"policykg-bench-plan/{seed}")
     titles: set[str] = set()
     numbers: dict[tuple[str, int], int] = {}
-    by_region: dict[str, list[tuple[int, str]]] = {}  # region → earlier (topic, title)
+    by_region: dict[str, list[str]] = {}  # region → earlier titles
+    by_topic: dict[tuple[str, int], list[str]] = {}  # (region, topic) → earlier titles
     specs = []
     for i in range(docs):
         while True:
@@ -330,14 +331,13 @@ def plan(docs: int, seed: int) -> list[Spec]:
             above.insert(0, _province_of(region) or "")
         basis = []
         for a in above:
-            earlier = by_region.get(a, [])
-            same = [t for tp, t in earlier if tp == topic]
-            pick = same or [t for _, t in earlier]
+            pick = by_topic.get((a, topic)) or by_region.get(a)
             if pick and rng.random() < 0.8:
                 basis.append(rng.choice(pick[-50:]))  # a recent one, as documents rest on the current plan
         if not basis or rng.random() < 0.3:
             basis.append(rng.choice(REAL_BASIS))
-        by_region.setdefault(region, []).append((topic, title))
+        by_region.setdefault(region, []).append(title)
+        by_topic.setdefault((region, topic), []).append(title)
         specs.append(
             Spec(
                 i,
