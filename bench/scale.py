@@ -344,16 +344,22 @@ def bulk(docs_dir: Path, work: Path, neo4j: str | None, caps: dict[str, bool], j
     }
 
 
-def api(store: list[str], caps: dict[str, bool], seconds: int, work: Path, jvm: int | None) -> dict[str, Any]:
+def api(
+    store: list[str], caps: dict[str, bool], seconds: int, work: Path, jvm: int | None, existing: bool
+) -> dict[str, Any]:
     if not caps["wrk"]:
         return {"measured": False, "reason": "wrk is not installed (apt-get install wrk)"}
     cmd = [sys.executable, str(BENCH / "api_load.py"), "--seconds", str(seconds)]
-    on_corpus = caps["api_load_store"] or not any(s == "--data-dir" for s in store)
     if caps["api_load_store"]:
         cmd += store
+        label = "bench/api_load.py on this store"
     elif "--neo4j" in store:
-        on_corpus = False  # this api_load.py wipes the database and loads its own samples
+        if existing:  # it would empty a store this run did not load
+            return {"measured": False, "reason": "this bench/api_load.py empties the Neo4j it is given"}
         cmd += store
+        label = "bench/api_load.py of this code: it takes no store; it emptied this Neo4j and served the five samples, NOT the corpus"
+    else:
+        label = "bench/api_load.py of this code: it takes no store; its own embedded store with the five samples, NOT the corpus"
     if caps["api_load_clients"]:
         cmd += ["--clients", "1,8,32,128"]
     out = work / "api.json"
@@ -363,10 +369,8 @@ def api(store: list[str], caps: dict[str, bool], seconds: int, work: Path, jvm: 
     res: dict[str, Any] = {
         "measured": r["rc"] == 0,
         "command": r["cmd"],
-        "on_corpus": caps["api_load_store"] and on_corpus,
-        "label": "bench/api_load.py on this store"
-        if caps["api_load_store"]
-        else "bench/api_load.py of this code: its own server on the five samples (it takes no store), NOT the corpus",
+        "on_corpus": caps["api_load_store"],
+        "label": label,
         "seconds": round(r["seconds"], 1),
     }
     if r["rc"] != 0:
@@ -602,6 +606,12 @@ def run_main(argv: list[str]) -> None:
     ap.add_argument("--cache", type=Path, default=CACHE, help="corpus cache and work folder")
     ap.add_argument("--keep", action="store_true", help="keep the store and outputs (default: deleted)")
     ap.add_argument("--note", default="", help="a sentence for RESULTS.md about this run")
+    ap.add_argument(
+        "--existing",
+        metavar="STORE",
+        help="measure templates and API on a store already loaded with this corpus (a folder, or the --neo4j "
+        "URI given as 'neo4j'): no ingest, no bulk load; e.g. after a Neo4j bulk import done by hand",
+    )
     a = ap.parse_args(argv)
     skip = set(filter(None, a.skip.split(",")))
     store_kind = "neo4j" if a.neo4j else "embedded"
@@ -646,7 +656,13 @@ def run_main(argv: list[str]) -> None:
         result["corpus"] = info
         print(f"corpus: {info}", flush=True)
         jvm = None
-        if a.neo4j:
+        if a.existing:
+            skip |= {"ingest", "bulk"}
+            if a.neo4j:
+                jvm = _jvm_pid(a.neo4j)
+                result["existing_nodes"] = _neo4j_count(a.neo4j)
+            store = ["--neo4j", a.neo4j] if a.neo4j else ["--data-dir", a.existing]
+        elif a.neo4j:
             jvm = _jvm_pid(a.neo4j)
             if a.wipe:
                 result["wiped_nodes"] = _wipe(a.neo4j)
@@ -662,8 +678,10 @@ def run_main(argv: list[str]) -> None:
                 sum(f.stat().st_size for f in (work / "data").rglob("*") if f.is_file()) / 2**20
             )
         step("bulk", lambda: bulk(docs_dir, work, a.neo4j, caps, jvm))
+        if "ingest" in skip and result["bulk"].get("measured") and not a.neo4j:
+            store = ["--data-dir", str(work / "bulk-data")]  # the bulk-loaded store answers the queries
         step("templates", lambda: templates(store, work, a.runs, a.timeout, a.seed, jvm))
-        step("api", lambda: api(store, caps, a.api_seconds, work, jvm))
+        step("api", lambda: api(store, caps, a.api_seconds, work, jvm, bool(a.existing)))
     finally:
         result["step_seconds"] = steps
         result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
