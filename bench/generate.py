@@ -659,6 +659,12 @@ def _write_chunk(args: tuple[list[Spec], int, str]) -> list[tuple[int, str, int]
     return done
 
 
+def _record(part: list[tuple[int, str, int]], sink: Any) -> int:
+    if sink is not None:
+        sink.writelines(line + "\n" for _, line, _ in part)
+    return sum(n for *_, n in part)
+
+
 def generate(docs: int, seed: int, out: Path, workers: int = 1, truth: Path | None = None) -> dict[str, Any]:
     """Write `docs` documents into `out` (created; must hold no documents yet) and the truth file."""
     out.mkdir(parents=True, exist_ok=True)
@@ -669,20 +675,23 @@ def generate(docs: int, seed: int, out: Path, workers: int = 1, truth: Path | No
     t_plan = time.perf_counter() - t0
     chunk = 200
     jobs = [(specs[k : k + chunk], seed, str(out)) for k in range(0, len(specs), chunk)]
-    results: list[tuple[int, str, int]] = []
-    if workers > 1 and len(jobs) > 1:
-        with get_context("fork").Pool(workers) as pool:
-            for part in pool.imap(_write_chunk, jobs):
-                results += part
-    else:
-        for job in jobs:
-            results += _write_chunk(job)
+    size = 0
+    # truth lines are written as chunks come back, in order (imap keeps it): memory stays one chunk's worth
     if truth is not None:
         truth.parent.mkdir(parents=True, exist_ok=True)
-        with open(truth, "w", encoding="utf-8") as f:
-            for _, line, _ in sorted(results):
-                f.write(line + "\n")
-    size = sum(n for *_, n in results)
+    sink = open(truth, "w", encoding="utf-8") if truth is not None else None  # noqa: SIM115
+    try:
+        if workers > 1 and len(jobs) > 1:
+            with get_context("fork").Pool(workers) as pool:
+                parts = pool.imap(_write_chunk, jobs)
+                for part in parts:
+                    size += _record(part, sink)
+        else:
+            for job in jobs:
+                size += _record(_write_chunk(job), sink)
+    finally:
+        if sink is not None:
+            sink.close()
     return {"docs": docs, "seed": seed, "bytes": size, "plan_s": t_plan, "seconds": time.perf_counter() - t0}
 
 
