@@ -798,6 +798,9 @@ def report_main(argv: list[str]) -> None:
             "```",
             "",
         ]
+        missing = [_scale(n) for n in (1000, 10000, 100000) if n not in by_size]
+        if missing:
+            lines += [f"Not measured for this code and store: {', '.join(missing)} documents.", ""]
         for r in rs:
             if r.get("note"):
                 lines += [f"Note ({_scale(r['docs'])}): {r['note']}", ""]
@@ -892,7 +895,14 @@ def report_main(argv: list[str]) -> None:
                         p99s.append(None)
                         continue
                     cell = f"{e['p50_ms']:.1f} / {e['p99_ms']:.1f} ({e['n']}, {e['rows_mean']:g})" if e.get("n") else ""
-                    if e.get("error"):
+                    if e.get("error", "").startswith("QueryTimeout"):
+                        limit = _get(r, "templates.timeout_s")
+                        cell += (
+                            f"; then over {limit:g} s (stopped)"
+                            if cell
+                            else f"over {limit:g} s (stopped at the timeout)"
+                        )
+                    elif e.get("error"):
                         cell += f" {e['error'][:80]}" if cell else f"failed: {e['error'][:100]}"
                     cells.append(cell)
                     p99s.append(e.get("p99_ms"))
