@@ -637,7 +637,7 @@ def run_main(argv: list[str]) -> None:
 
     def step(name: str, fn: Any) -> None:
         if name in skip:
-            result[name] = {"measured": False, "reason": "skipped (--skip)"}
+            result[name] = {"measured": False, "reason": "skipped (--skip, or --existing for ingest and bulk)"}
             return
         t0 = time.perf_counter()
         print(f"[{datetime.now():%H:%M:%S}] {name} ...", flush=True)
