@@ -520,6 +520,23 @@ def neo4j_script() -> Path:
     return script
 
 
+def check_neo4j_home(home: str | Path, env: dict[str, str] | None = None, database: str = "neo4j") -> None:
+    """Refuse a running server, or a database that exists already (neo4j-admin imports into a new one only)."""
+    env = env or {**os.environ, "NEO4J_LOCAL_HOME": str(Path(home).resolve())}
+    status = subprocess.run([str(neo4j_script()), "status"], env=env, capture_output=True, text=True)
+    if status.returncode == 0:
+        raise PolicyKGError(
+            f"the Neo4j server of {home} is running ({status.stdout.strip()}): stop it first "
+            f"(NEO4J_LOCAL_HOME={home} scripts/neo4j-local stop); neo4j-admin imports into a stopped server's database"
+        )
+    if (Path(home) / "data" / "databases" / database).exists():
+        raise NotEmpty(
+            f"the database {database!r} of the Neo4j home {home} exists already: the bulk path is for a first load "
+            "into a database that does not exist yet; add documents with `policykg ingest --neo4j URI`, or import "
+            "into a new home"
+        )
+
+
 def import_neo4j(folder: str | Path, home: str | Path, port: int | None = None, start: bool = True) -> str:
     """Import the files of `folder` (neo4j dialect) into the empty database of the STOPPED Neo4j server home
     `home` (scripts/neo4j-local import), start it, set what the CSV format cannot carry; the Bolt URI."""
@@ -528,21 +545,11 @@ def import_neo4j(folder: str | Path, home: str | Path, port: int | None = None, 
     if port is not None:
         env["NEO4J_LOCAL_PORT"] = str(port)
     script = neo4j_script()
-    status = subprocess.run([str(script), "status"], env=env, capture_output=True, text=True)
-    if status.returncode == 0:
-        raise PolicyKGError(
-            f"the Neo4j server of {home} is running ({status.stdout.strip()}): stop it first "
-            f"(NEO4J_LOCAL_HOME={home} scripts/neo4j-local stop); neo4j-admin imports into a stopped server's database"
-        )
+    check_neo4j_home(home, env)
     done = subprocess.run([str(script), "import", str(folder)], env=env, capture_output=True, text=True)
     if done.returncode != 0:
         text = done.stdout + done.stderr
-        hint = ""
-        if "already contains" in text or "not empty" in text.lower() or "already exists" in text:
-            hint = ": the database is not empty; the bulk path is for a first load (use `policykg ingest`)"
-        raise (NotEmpty if hint else PolicyKGError)(
-            f"neo4j-admin import into {home} failed{hint}:\n" + "\n".join(text.strip().splitlines()[-15:])
-        )
+        raise PolicyKGError(f"neo4j-admin import into {home} failed:\n" + "\n".join(text.strip().splitlines()[-15:]))
     uri = subprocess.run([str(script), "uri"], env=env, capture_output=True, text=True).stdout.strip()
     if start:
         started = subprocess.run([str(script), "start"], env=env, capture_output=True, text=True)
@@ -660,6 +667,7 @@ def load_documents(
                 summary.seconds["COPY"] = time.perf_counter() - t0
                 summary.seconds["rebuild derived"] = finish_load(store)
         else:
+            check_neo4j_home(neo4j_home)  # type: ignore[arg-type]  # before the work, not after it
             summary = write_files(files, folder, "neo4j", settings, workers, progress)
             t0 = time.perf_counter()
             uri = import_neo4j(folder, neo4j_home, start=False)  # type: ignore[arg-type]
@@ -692,6 +700,9 @@ def export_store(store: Any, folder: str | Path, engine: Engine = "neo4j") -> li
     documents writes. Derived data (relationship types outside the model, such as 共担) is left out."""
     from policykg.queries.registry import run
 
+    from . import model
+
+    derived = {"共担", *getattr(model, "DERIVED_TYPES", ())}  # contract 3: not document facts
     files = TableFiles(folder, engine)
     for (node,) in run(store, "export_nodes").rows:
         label = node.get("_label")
@@ -699,7 +710,7 @@ def export_store(store: Any, folder: str | Path, engine: Engine = "neo4j") -> li
             files.node(label, {p: node.get(p) for p in NODE_PROPERTIES[label]})
     for source, rel, target in run(store, "export_relationships").rows:
         rtype, start, end = rel.get("_label"), source.get("_label"), target.get("_label")
-        if rtype in REL_ENDPOINTS and (start, end) in REL_ENDPOINTS[rtype]:
+        if rtype in REL_ENDPOINTS and rtype not in derived and (start, end) in REL_ENDPOINTS[rtype]:
             files.rel(
                 rtype, (start, source["key"]), (end, target["key"]), {p: rel.get(p) for p in REL_PROPERTIES[rtype]}
             )
