@@ -80,11 +80,10 @@ def rel_file_name(rtype: str, start: str, end: str) -> str:
     return f"relationships_{list(REL_ENDPOINTS).index(rtype):02d}_{start}_{end}.csv"
 
 
+_REL_FILES = {(t, a, b): rel_file_name(t, a, b) for t, ends in REL_ENDPOINTS.items() for a, b in ends}
+
+
 # -- files ------------------------------------------------------------------------------------------------------
-
-
-def _quote(s: str) -> str:
-    return '"' + s.replace('"', '""') + '"'
 
 
 class TableFiles:
@@ -107,19 +106,19 @@ class TableFiles:
         self._tables: dict[str, dict[str, Any]] = {}
 
     # values
-    def _list(self, v: list[Any], where: str) -> str | None:
+    def _list(self, v: list[Any], where: Any) -> str:
         for x in v:
             if ARRAY_DELIMITER in str(x) or ELEMENT_END in str(x):
-                raise ValueError(f"{where}: list element {x!r} holds a control character the bulk files reserve")
+                raise ValueError(f"{where()}: list element {x!r} holds a control character the bulk files reserve")
         if self.engine == "ladybug":
             # each element ends in ELEMENT_END: ladybug's string_split drops empty pieces, and [] is ''
             return ARRAY_DELIMITER.join(f"{x}{ELEMENT_END}" for x in v)
         return ARRAY_DELIMITER.join(map(str, v))
 
-    def _field(self, v: Any, name: str, where: str) -> str:
+    def _field(self, v: Any, name: str, where: Any) -> str:
         if v is None:
             return ""
-        if isinstance(v, bool):
+        if v is True or v is False:
             return "true" if v else "false"
         if isinstance(v, int | float):
             return str(v)
@@ -128,55 +127,64 @@ class TableFiles:
         s = str(v)
         if "\n" in s or "\r" in s:
             self.multiline.add(name)
-        return _quote(s)
+        return '"' + s.replace('"', '""') + '"'
 
-    def _writer(self, name: str, header: list[str], table: dict[str, Any]) -> IO[str]:
-        f = self._open.get(name)
-        if f is None:
-            f = (self.folder / name).open("w", encoding="utf-8", newline="")
-            f.write(",".join(header) + "\n")
-            self._open[name] = f
-            self.rows[name] = 0
-            self._tables[name] = table
+    def _table(self, name: str, header: list[str], table: dict[str, Any]) -> IO[str]:
+        f = (self.folder / name).open("w", encoding="utf-8", newline="")
+        f.write(",".join(header) + "\n")
+        self._open[name] = f
+        self.rows[name] = 0
+        self._tables[name] = table
         return f
 
     def node(self, label: str, props: dict[str, Any]) -> None:
-        cols = list(NODE_PROPERTIES[label])
         name = f"nodes_{label}.csv"
-        if self.engine == "ladybug":
-            header = cols
-        else:
-            types = NODE_PROPERTIES[label]
-            header = [f"key:ID({label})", *(f"{p}{NEO4J_TYPES[types[p]]}" for p in cols if p != "key")]
-            cols = ["key", *(p for p in cols if p != "key")]
+        f = self._open.get(name)
+        types = NODE_PROPERTIES[label]
+        cols = ["key", *(p for p in types if p != "key")]
+        if f is None:
+            if self.engine == "ladybug":
+                header = list(types)
+                cols = header
+            else:
+                header = [f"key:ID({label})", *(f"{p}{NEO4J_TYPES[types[p]]}" for p in cols[1:])]
+            f = self._table(name, header, {"kind": "node", "table": label})
+        elif self.engine == "ladybug":
+            cols = list(types)
+        if self.engine == "neo4j":
             for p in cols:
                 v = props.get(p)
                 if isinstance(v, list) and (not v or v == [""]):
                     # neo4j-admin reads both as an absent property
                     self.fixups.append({"label": label, "key": props["key"], "property": p, "value": v})
-        f = self._writer(name, header, {"kind": "node", "table": label})
-        where = f"{label} {props['key']!r}"
-        f.write(",".join(self._field(props.get(p), name, where) for p in cols) + "\n")
+
+        def where() -> str:
+            return f"{label} {props['key']!r}"
+
+        f.write(",".join([self._field(props.get(p), name, where) for p in cols]) + "\n")
         self.rows[name] += 1
 
     def rel(self, rtype: str, start: tuple[str, str], end: tuple[str, str], props: dict[str, Any]) -> None:
-        cols = list(REL_PROPERTIES[rtype])
-        name = rel_file_name(rtype, start[0], end[0])
-        if self.engine == "ladybug":
-            header = ["from", "to", *cols]
-            lead: list[Any] = [start[1], end[1]]
-        else:
-            types = REL_PROPERTIES[rtype]
-            header = [
-                f":START_ID({start[0]})",
-                f":END_ID({end[0]})",
-                ":TYPE",
-                *(f"{p}{NEO4J_TYPES[types[p]]}" for p in cols),
-            ]
-            lead = [start[1], end[1], rtype]
-        f = self._writer(name, header, {"kind": "rel", "table": rtype, "from": start[0], "to": end[0]})
-        where = f"{rtype} {start[1]!r}->{end[1]!r}"
-        f.write(",".join(self._field(v, name, where) for v in [*lead, *(props.get(p) for p in cols)]) + "\n")
+        cols = REL_PROPERTIES[rtype]
+        name = _REL_FILES[(rtype, start[0], end[0])]
+        f = self._open.get(name)
+        if f is None:
+            if self.engine == "ladybug":
+                header = ["from", "to", *cols]
+            else:
+                header = [
+                    f":START_ID({start[0]})",
+                    f":END_ID({end[0]})",
+                    ":TYPE",
+                    *(f"{p}{NEO4J_TYPES[t]}" for p, t in cols.items()),
+                ]
+            f = self._table(name, header, {"kind": "rel", "table": rtype, "from": start[0], "to": end[0]})
+        lead = [start[1], end[1]] if self.engine == "ladybug" else [start[1], end[1], rtype]
+
+        def where() -> str:
+            return f"{rtype} {start[1]!r}->{end[1]!r}"
+
+        f.write(",".join([self._field(v, name, where) for v in [*lead, *(props.get(p) for p in cols)]]) + "\n")
         self.rows[name] += 1
 
     def close(self) -> list[Path]:
@@ -275,11 +283,11 @@ class BulkGraph:
             for p in REL_PROPERTIES[rel.type]:
                 v = rel.props.get(p)
                 if isinstance(v, list):
-                    self.files._list(v, rel.type)
+                    self.files._list(v, lambda t=rel.type: t)
         for (label, key), row in rows.items():
             for v in row.values():
                 if isinstance(v, list):
-                    self.files._list(v, f"{label} {key!r}")
+                    self.files._list(v, lambda w=f"{label} {key!r}": w)
         for (label, key), row in rows.items():
             if per_document(label):
                 self.files.node(label, row)

@@ -222,7 +222,7 @@ def test_duplicate_policy_skipped(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def neo4j_home(tmp_path_factory: pytest.TempPathFactory) -> Any:
     home = tmp_path_factory.mktemp("bulk-neo4j-home")
-    port = int(os.environ.get("NEO4J_TEST_PORT") or os.environ.get("NEO4J_LOCAL_PORT") or "17688") + 3
+    port = int(os.environ.get("NEO4J_TEST_PORT") or os.environ.get("NEO4J_LOCAL_PORT") or "17688") + 5
     env = {**os.environ, "NEO4J_LOCAL_HOME": str(home), "NEO4J_LOCAL_PORT": str(port), "NEO4J_LOCAL_HEAP": "512m"}
     env["NEO4J_LOCAL_START_SECONDS"] = "600"
     yield home, port, env
