@@ -244,6 +244,7 @@ class BulkSummary:
     files: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # per step: extract+files, load, derived …
+    uri: str | None = None  # the Neo4j server started after an import
 
     def describe(self) -> str:
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
@@ -490,6 +491,8 @@ def load_ladybug(folder: str | Path, store: Any) -> int:
     statements = []
     for f in manifest["files"]:
         path = str(folder / f["file"]).replace("'", "\\'")
+        # ladybug's parallel CSV reader cannot split a file at a quoted line break: only files with none use it
+        parallel = "false" if f["multiline"] else "true"
         if f["kind"] == "node":
             props = NODE_PROPERTIES[f["table"]]
             if any(t.endswith("[]") for t in props.values()):
@@ -507,10 +510,11 @@ def load_ladybug(folder: str | Path, store: Any) -> int:
                     f"(HEADER=true, PARALLEL=false) RETURN {ret})"
                 )
             else:
-                statements.append(f"COPY `{f['table']}` FROM '{path}' (HEADER=true, PARALLEL=false)")
+                statements.append(f"COPY `{f['table']}` FROM '{path}' (HEADER=true, PARALLEL={parallel})")
         else:
             statements.append(
-                f"COPY `{f['table']}` FROM '{path}' (from='{f['from']}', to='{f['to']}', HEADER=true, PARALLEL=false)"
+                f"COPY `{f['table']}` FROM '{path}' (from='{f['from']}', to='{f['to']}', HEADER=true, "
+                f"PARALLEL={parallel})"
             )
     from .writes import Statement
 
@@ -693,7 +697,7 @@ def load_documents(
                 summary.seconds["index creation"] = time.perf_counter() - t0
                 apply_fixups(folder, store)
                 summary.seconds["rebuild derived"] = finish_load(store)
-            summary.uri = uri  # type: ignore[attr-defined]
+            summary.uri = uri
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -387,7 +387,7 @@ def load(
         if bar is not None:
             bar.stop()
     click.echo(summary.describe())
-    if getattr(summary, "uri", None):
+    if summary.uri:
         click.echo(f"Neo4j is running at {summary.uri}")
     if summary.failed:
         raise SystemExit(1)
