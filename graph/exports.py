@@ -1,5 +1,5 @@
 """The graph in the files network tools read: GraphML, GEXF (Gephi, with a year timeline), Pajek, UCINET DL,
-Gephi CSV, JSON lines, and the CSV files `neo4j-admin database import full` takes.
+Gephi CSV, JSON lines, and the CSV files `neo4j-admin database import full` takes (graph/bulk.py's files).
 
 Two graphs are exported: the full graph (`full_graph(store)`: every node and relationship with its
 properties; node ids are `Label:key`, since keys are unique per label only) and the agency network
@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 from policykg.queries.registry import run
 
-from .model import NODE_PROPERTIES, REL_ENDPOINTS, REL_PROPERTIES
+from .bulk import export_store
 from .network import projection, role_edges, two_mode
 
 __all__ = [
@@ -36,8 +36,8 @@ __all__ = [
 ]
 
 FORMATS = ("graphml", "gexf", "pajek", "ucinet", "csv", "jsonl", "neo4j-admin")
-ARRAY_DELIMITER = ";"
-_NEO4J_TYPES = {"STRING": "", "INT64": ":long", "BOOLEAN": ":boolean", "STRING[]": ":string[]", "DOUBLE": ":double"}
+# the bulk files' list delimiter (graph/bulk.py), as neo4j-admin's option spells it
+ARRAY_DELIMITER = "U+001F"
 
 
 def node_id(label: str, key: str) -> str:
@@ -325,70 +325,23 @@ def _jsonl(store: Any, out: Path) -> list[Path]:
 # -- neo4j-admin database import full --------------------------------------------------------------------------
 
 
-def _neo4j_value(v: Any) -> str:
-    """A CSV field as neo4j-admin reads it: null unquoted and empty, strings always quoted (so '' stays '')."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return str(v)
-    if isinstance(v, list):
-        for x in v:
-            if ARRAY_DELIMITER in str(x):
-                raise ValueError(f"array value {x!r} contains the array delimiter {ARRAY_DELIMITER!r}")
-        v = ARRAY_DELIMITER.join(str(x) for x in v)
-    return '"' + str(v).replace('"', '""') + '"'
-
-
-def _neo4j_file(path: Path, header: list[str], rows: list[list[Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        f.write(",".join(header) + "\n")
-        for r in rows:
-            f.write(",".join(_neo4j_value(v) for v in r) + "\n")
-
-
 def _neo4j_admin(store: Any, out: Path) -> list[Path]:
-    """CSV files with neo4j-admin headers (one ID space per label, typed columns), and `import.sh` with the
-    command that loads them into an empty database. The one loss: the CSV format has no empty list, so a
-    property holding [] is imported as absent."""
+    """The bulk files of graph/bulk.py in neo4j-admin's dialect (one ID space per label, typed columns, lists joined
+    by U+001F), `import.args` for `scripts/neo4j-local import DIR`, and `import.sh` with the plain neo4j-admin
+    command. The one loss of the CSV format: a list property holding [] (or ['']) is imported as absent;
+    `fixups.jsonl` lists those values (`policykg load --bulk --neo4j-import` sets them after the import)."""
     folder = out / "neo4j-admin"
-    folder.mkdir(exist_ok=True)
-    F = full_graph(store)
-    files: list[Path] = []
-    node_args: list[str] = []
-    for label, props in NODE_PROPERTIES.items():
-        path = folder / f"nodes_{label}.csv"
-        cols = [p for p in props if p != "key"]
-        header = [f"key:ID({label})", *(f"{p}{_NEO4J_TYPES[props[p]]}" for p in cols)]
-        rows = [[d["key"], *(d.get(p) for p in cols)] for _n, d in F.nodes(data=True) if d["label"] == label]
-        _neo4j_file(path, header, rows)
-        files.append(path)
-        node_args.append(f"--nodes={label}={path.name}")
-    rel_args: list[str] = []
-    for i, (rtype, ends) in enumerate(REL_ENDPOINTS.items()):
-        props = REL_PROPERTIES[rtype]
-        for start, end in ends:
-            path = folder / f"relationships_{i:02d}_{start}_{end}.csv"
-            header = [
-                f":START_ID({start})",
-                f":END_ID({end})",
-                ":TYPE",
-                *(f"{p}{_NEO4J_TYPES[t]}" for p, t in props.items()),
-            ]
-            rows = [
-                [F.nodes[u]["key"], F.nodes[v]["key"], rtype, *(d.get(p) for p in props)]
-                for u, v, d in F.edges(data=True)
-                if d["type"] == rtype and F.nodes[u]["label"] == start and F.nodes[v]["label"] == end
-            ]
-            _neo4j_file(path, header, rows)
-            files.append(path)
-            rel_args.append(f"--relationships={path.name}")
+    files = export_store(store, folder, "neo4j")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    file_args = [
+        f"--nodes={f['table']}={f['file']}" if f["kind"] == "node" else f"--relationships={f['file']}"
+        for f in manifest["files"]
+    ]
     script = folder / "import.sh"
     script.write_text(
         "#!/bin/sh\n# Load these files into an EMPTY database (default: neo4j) of a stopped Neo4j 5 server.\n"
         'cd "$(dirname "$0")"\n'
-        + shlex.join(neo4j_admin_command(node_args + rel_args, "DATABASE")).replace(" DATABASE ", ' "${1:-neo4j}" ')
+        + shlex.join(neo4j_admin_command(file_args, "DATABASE")).replace(" DATABASE ", ' "${1:-neo4j}" ')
         + "\n",
         encoding="utf-8",
     )

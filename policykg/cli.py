@@ -340,6 +340,75 @@ def remove(doc: str, neo4j_uri: str | None, data_dir: str | None) -> None:
     click.echo(f"removed {key}")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--bulk", is_flag=True, help="The bulk path: files loaded by the engine's own loader (required).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="An EMPTY (or new) embedded store folder.")
+@click.option(
+    "--neo4j-import",
+    "neo4j_home",
+    type=click.Path(file_okay=False),
+    help="A STOPPED scripts/neo4j-local server home (NEO4J_LOCAL_HOME) whose database is empty; started after.",
+)
+@click.option("--files", "files_dir", type=click.Path(file_okay=False), help="Keep the bulk files in this new folder.")
+@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def load(
+    paths: tuple[str, ...],
+    bulk: bool,
+    data_dir: str | None,
+    neo4j_home: str | None,
+    files_dir: str | None,
+    workers: int | None,
+    quiet: bool,
+) -> None:
+    """First load of many documents into an EMPTY store: extraction on every core, one file per table, then the
+    engine's loader (ladybug COPY FROM, or neo4j-admin database import full into a stopped server's database).
+    The graph is the one `policykg ingest` of the same documents makes; a file that fails is named and the rest
+    load.
+
+    Example: policykg load docs/ --bulk --data-dir new-store
+    """
+    from policykg.graph.bulk import load_documents
+    from policykg.ingest.pipeline import iter_documents
+
+    if not bulk:
+        raise click.UsageError(
+            "`policykg load` is the bulk path for a first load: pass --bulk (or use `policykg ingest`)"
+        )
+    if (data_dir is None) == (neo4j_home is None):
+        raise click.UsageError("give one store: --data-dir DIR (embedded) or --neo4j-import HOME (Neo4j)")
+    total = len(list(iter_documents(list(paths))))
+    bar = None
+    if not quiet and total > 1:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        bar = Progress(console=Console(stderr=True), transient=True)
+        bar.start()
+        task = bar.add_task("extracting", total=total)
+    try:
+        summary = load_documents(
+            list(paths),
+            data_dir=data_dir,
+            neo4j_home=neo4j_home,
+            files_dir=files_dir,
+            settings=Settings.from_env(),
+            workers=workers,
+            progress=(lambda: bar.advance(task)) if bar is not None else None,
+        )
+    except PolicyKGError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        if bar is not None:
+            bar.stop()
+    click.echo(summary.describe())
+    if summary.uri:
+        click.echo(f"Neo4j is running at {summary.uri}")
+    if summary.failed:
+        raise SystemExit(1)
+
+
 @cli.command("queries")
 def list_queries() -> None:
     """List the Cypher query templates and their parameters.
