@@ -36,12 +36,16 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from policykg.errors import DocumentError, PolicyKGError
 from policykg.settings import Settings, human_bytes
 from policykg.worker import BoundedWorker, WorkerCrashed, WorkerOverMemory, WorkerTimeout
 
+from .store import GraphStore
+
+if TYPE_CHECKING:  # ladybug is imported only when the embedded store is used
+    from .embedded_store import EmbeddedStore
 from .model import NODE_PROPERTIES, REFERENCE_TYPES, REL_ENDPOINTS, REL_PROPERTIES, ROLE_TYPES, DocumentGraph
 
 __all__ = [
@@ -217,12 +221,13 @@ def _argfile_token(s: str) -> str:
 
 def neo4j_import_args(manifest: dict[str, Any]) -> list[str]:
     """The options of `neo4j-admin database import full` for the files of a manifest (file names relative to its
-    folder, where the tool is run). Only files that hold a line break are parsed as multiline: that parser is slow."""
+    folder, where the tool is run). Multiline parsing is on when any file holds a line break. Not per file: 5.26's
+    v2 per-file format fails on files over its 4 MB buffer ("Weird input data, found CR outside a text cell" on a
+    1,000-document corpus with no CR in it), so the slower whole-import multiline parser is the one that works."""
     files = manifest["files"]
     args = [f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}", "--id-type=string"]
-    multiline = [f["file"] for f in files if f["multiline"]]
-    if multiline:
-        args += ["--multiline-fields-format=v2", _argfile_token("--multiline-fields=" + ",".join(multiline))]
+    if any(f["multiline"] for f in files):
+        args.append("--multiline-fields=true")
     for f in files:
         if f["kind"] == "node":
             args.append(_argfile_token(f"--nodes={f['table']}={f['file']}"))
@@ -463,11 +468,11 @@ def latest_by_name(files: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 # -- loading --------------------------------------------------------------------------------------------------
 
 
-def _model_nodes(store: Any) -> int:
+def _model_nodes(store: GraphStore) -> int:
     return sum(store.counts()[label] for label in NODE_PROPERTIES)
 
 
-def check_empty(store: Any, where: str) -> None:
+def check_empty(store: GraphStore, where: str) -> None:
     n = _model_nodes(store)
     if n:
         raise NotEmpty(
@@ -480,7 +485,7 @@ def _lb_type(t: str) -> str:
     return "STRING" if t.endswith("[]") else t
 
 
-def load_ladybug(folder: str | Path, store: Any) -> int:
+def load_ladybug(folder: str | Path, store: EmbeddedStore) -> int:
     """COPY every file of `folder` (ladybug dialect) into the EMPTY embedded `store`, in one transaction: a failed
     COPY leaves the store empty. The rows loaded."""
     folder = Path(folder).resolve()
@@ -570,7 +575,7 @@ def import_neo4j(folder: str | Path, home: str | Path, port: int | None = None, 
     return uri
 
 
-def apply_fixups(folder: str | Path, store: Any) -> int:
+def apply_fixups(folder: str | Path, store: GraphStore) -> int:
     """Set the list values neo4j-admin cannot spell ([] and ['']) after the import; how many."""
     from .writes import Statement
 
@@ -591,11 +596,10 @@ def apply_fixups(folder: str | Path, store: Any) -> int:
     return len(fixes)
 
 
-def finish_load(store: Any) -> float:
-    """Derived data (共担, Policy.tasks) and the graph's version, when the store has them; the seconds taken."""
+def finish_load(store: GraphStore) -> float:
+    """Derived data (共担, Policy.tasks) and a new graph version after a load; the seconds taken."""
     t0 = time.perf_counter()
-    if hasattr(store, "rebuild_derived"):
-        store.rebuild_derived()
+    store.rebuild_derived()
     return time.perf_counter() - t0
 
 
@@ -707,7 +711,7 @@ def load_documents(
 # -- export of an existing store ------------------------------------------------------------------------------
 
 
-def export_store(store: Any, folder: str | Path, engine: Engine = "neo4j") -> list[Path]:
+def export_store(store: GraphStore, folder: str | Path, engine: Engine = "neo4j") -> list[Path]:
     """The bulk files of everything `store` holds (from the export templates): the same files a bulk load of its
     documents writes. Derived data (relationship types outside the model, such as 共担) is left out."""
     from policykg.queries.registry import run
