@@ -88,8 +88,8 @@ def main() -> None:
         secs["embedded: COPY FROM"] = round(time.perf_counter() - t0, 1)
         cpus["embedded: COPY FROM"] = round(cpu() - c0, 1)
         t0, c0 = time.perf_counter(), cpu()
-        finish_load(store)
-        secs["embedded: derived data (共担, Policy.tasks)"] = round(time.perf_counter() - t0, 1)
+        finish_load(store, a.work / "files-ladybug")
+        secs["embedded: version bump (共担 and Policy.tasks came in the files)"] = round(time.perf_counter() - t0, 1)
         out["embedded_counts"] = store.counts()
     print(json.dumps(out, ensure_ascii=False), flush=True)
 
@@ -108,8 +108,10 @@ def main() -> None:
             secs["neo4j: constraints and indexes"] = round(time.perf_counter() - t0, 1)
             t0 = time.perf_counter()
             apply_fixups(a.work / "files-neo4j", store)
-            finish_load(store)
-            secs["neo4j: derived data (共担, Policy.tasks)"] = round(time.perf_counter() - t0, 1)
+            finish_load(store, a.work / "files-neo4j")
+            secs["neo4j: fixups and version bump (共担 and Policy.tasks came in the files)"] = round(
+                time.perf_counter() - t0, 1
+            )
             out["neo4j_counts"] = store.counts()
         out["neo4j_uri"] = uri
     print(json.dumps(out, ensure_ascii=False), flush=True)

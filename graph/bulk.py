@@ -43,10 +43,22 @@ from policykg.settings import Settings, human_bytes
 from policykg.worker import BoundedWorker, WorkerCrashed, WorkerOverMemory, WorkerTimeout
 
 from .store import GraphStore
+from .writes import BUMP_VERSION, _roles_of, shared_deltas
 
 if TYPE_CHECKING:  # ladybug is imported only when the embedded store is used
     from .embedded_store import EmbeddedStore
-from .model import NODE_PROPERTIES, REFERENCE_TYPES, REL_ENDPOINTS, REL_PROPERTIES, ROLE_TYPES, DocumentGraph
+from .model import (
+    DERIVED_COUNTS,
+    DERIVED_ENDPOINTS,
+    DERIVED_PROPERTIES,
+    NODE_PROPERTIES,
+    REFERENCE_TYPES,
+    REL_ENDPOINTS,
+    REL_PROPERTIES,
+    ROLE_TYPES,
+    SHARED,
+    DocumentGraph,
+)
 
 __all__ = [
     "ARRAY_DELIMITER",
@@ -80,11 +92,18 @@ def per_document(label: str) -> bool:
     return "doc" in NODE_PROPERTIES[label]
 
 
+# The document facts and the derived 共担 counts, which the bulk merge computes as it goes (the files then
+# load the finished graph: no rebuild query over every role relationship after the load).
+ALL_ENDPOINTS = {**REL_ENDPOINTS, **DERIVED_ENDPOINTS}
+ALL_REL_PROPERTIES = {**REL_PROPERTIES, **DERIVED_PROPERTIES}
+
+
 def rel_file_name(rtype: str, start: str, end: str) -> str:
-    return f"relationships_{list(REL_ENDPOINTS).index(rtype):02d}_{start}_{end}.csv"
+    return f"relationships_{list(ALL_ENDPOINTS).index(rtype):02d}_{start}_{end}.csv"
 
 
-_REL_FILES = {(t, a, b): rel_file_name(t, a, b) for t, ends in REL_ENDPOINTS.items() for a, b in ends}
+SHARED_COLUMNS = ("tasks", *DERIVED_COUNTS.values())
+_REL_FILES = {(t, a, b): rel_file_name(t, a, b) for t, ends in ALL_ENDPOINTS.items() for a, b in ends}
 
 
 # -- files ------------------------------------------------------------------------------------------------------
@@ -108,6 +127,7 @@ class TableFiles:
         self.multiline: set[str] = set()
         self.fixups: list[dict[str, Any]] = []
         self._tables: dict[str, dict[str, Any]] = {}
+        self.derived = False  # the files carry 共担 and Policy.tasks (BulkGraph computes them)
 
     # values
     def _list(self, v: list[Any], where: Any) -> str:
@@ -169,7 +189,7 @@ class TableFiles:
         self.rows[name] += 1
 
     def rel(self, rtype: str, start: tuple[str, str], end: tuple[str, str], props: dict[str, Any]) -> None:
-        cols = REL_PROPERTIES[rtype]
+        cols = ALL_REL_PROPERTIES[rtype]
         name = _REL_FILES[(rtype, start[0], end[0])]
         f = self._open.get(name)
         if f is None:
@@ -198,6 +218,7 @@ class TableFiles:
         names = sorted(self._open, key=lambda n: (not n.startswith("nodes_"), n))
         manifest = {
             "engine": self.engine,
+            "derived": self.derived,
             "array_delimiter": ARRAY_DELIMITER,
             "files": [
                 {"file": n, "rows": self.rows[n], "multiline": n in self.multiline, **self._tables[n]} for n in names
@@ -265,6 +286,7 @@ class BulkGraph:
 
     def __init__(self, files: TableFiles) -> None:
         self.files = files
+        files.derived = True
         self._shared: dict[str, dict[str, dict[str, Any]]] = {
             label: {} for label in NODE_PROPERTIES if not per_document(label)
         }
@@ -272,6 +294,7 @@ class BulkGraph:
         self._reference: dict[tuple[str, tuple[str, str], tuple[str, str]], dict[str, Any]] = {}
         self._aliases: dict[str, dict[str, None]] = {}  # agency → its mentions, in first-seen order
         self._sources: dict[str, str] = {}  # ingested policy key → the file it came from
+        self._pairs: dict[tuple[str, str], list[int]] = {}  # 共担 (a, b) → tasks, lead, participate, responsible
         self.nodes = 0
         self.relationships = 0
 
@@ -329,6 +352,10 @@ class BulkGraph:
                     mentions[props["mention"]] = None
             self.files.rel(rel.type, rel.start, rel.end, props)
             self.relationships += 1
+        for pair, delta in shared_deltas(_roles_of(graph)).items():
+            acc = self._pairs.setdefault(pair, [0] * len(SHARED_COLUMNS))
+            for i, c in enumerate(SHARED_COLUMNS):
+                acc[i] += delta[c]
         return "new", ""
 
     def _alive(self) -> set[tuple[str, str]]:
@@ -367,6 +394,8 @@ class BulkGraph:
             if start in alive and end in alive:
                 self.files.rel(rtype, start, end, props)
                 self.relationships += 1
+        for (a, b), counts in self._pairs.items():  # derived: not counted among the documents' relationships
+            self.files.rel(SHARED, ("Agency", a), ("Agency", b), dict(zip(SHARED_COLUMNS, counts, strict=True)))
         return self.files.close()
 
 
@@ -596,10 +625,15 @@ def apply_fixups(folder: str | Path, store: GraphStore) -> int:
     return len(fixes)
 
 
-def finish_load(store: GraphStore) -> float:
-    """Derived data (共担, Policy.tasks) and a new graph version after a load; the seconds taken."""
+def finish_load(store: GraphStore, folder: str | Path) -> float:
+    """After a load: the derived data when the files did not carry it (an export of a store), and a new graph
+    version either way; the seconds taken."""
     t0 = time.perf_counter()
-    store.rebuild_derived()
+    manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("derived"):
+        store._run_transaction([BUMP_VERSION])
+    else:
+        store.rebuild_derived()
     return time.perf_counter() - t0
 
 
@@ -681,7 +715,7 @@ def load_documents(
                 t0 = time.perf_counter()
                 load_ladybug(folder, store)
                 summary.seconds["COPY"] = time.perf_counter() - t0
-                summary.seconds["rebuild derived"] = finish_load(store)
+                summary.seconds["version (derived data in the files)"] = finish_load(store, folder)
         else:
             check_neo4j_home(neo4j_home)  # type: ignore[arg-type]  # before the work, not after it
             summary = write_files(files, folder, "neo4j", settings, workers, progress)
@@ -700,7 +734,7 @@ def load_documents(
             with Neo4jStore(uri) as store:  # ensure_schema: constraints and indexes on open
                 summary.seconds["index creation"] = time.perf_counter() - t0
                 apply_fixups(folder, store)
-                summary.seconds["rebuild derived"] = finish_load(store)
+                summary.seconds["version (derived data in the files)"] = finish_load(store, folder)
             summary.uri = uri
     finally:
         if tmp is not None:

@@ -356,12 +356,24 @@ def _shared_statements(delta: dict[tuple[str, str], Counter[str]]) -> list[State
 
 
 def _unreferenced(graph: DocumentGraph) -> dict[str, set[str]]:
-    """Nodes a document brings without a relationship to them (an agency named on a task that was not
-    kept, say): orphan candidates as soon as they are written, as before."""
-    ends = {r.start for r in graph.rels} | {r.end for r in graph.rels}
+    """Shared nodes a document brings that none of its facts reach (an agency named on a task that was not
+    kept, the province above a place mentioned there): orphan candidates as soon as they are written, as
+    before. Reached = an end of a document relationship, or up the 隶属 edges from a reached node."""
+    reached = {r.start for r in graph.rels if r.type not in REFERENCE_TYPES}
+    reached |= {r.end for r in graph.rels if r.type not in REFERENCE_TYPES}
+    up: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for r in graph.rels:
+        if r.type in REFERENCE_TYPES:
+            up[r.start].append(r.end)
+    todo = list(reached)
+    while todo:
+        for parent in up.get(todo.pop(), ()):
+            if parent not in reached:
+                reached.add(parent)
+                todo.append(parent)
     out: dict[str, set[str]] = defaultdict(set)
     for n in graph.nodes:
-        if (n.label, n.key) not in ends and n.key != graph.doc:
+        if (n.label, n.key) not in reached and n.key != graph.doc:
             out[n.label].add(n.key)
     return out
 
