@@ -203,7 +203,10 @@ def _sweep(candidates: dict[str, set[str]]) -> list[Statement]:
             once += _unwind(
                 f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
                 f"WHERE NOT EXISTS {{ MATCH (n)-[:{any_doc_rel}]-() }} "
-                f"AND NOT EXISTS {{ MATCH (n)<-[:`隶属`]-() }} {extra}DETACH DELETE n",
+                f"AND NOT EXISTS {{ MATCH (n)<-[:`隶属`]-() }} {extra}"
+                # every check reads before any delete: a row's DETACH DELETE must not change what the next
+                # row's check walks over (Neo4j: "Node with id … has been deleted in this transaction")
+                f"WITH collect(n.key) AS dead UNWIND dead AS d MATCH (m:{label} {{key: d}}) DETACH DELETE m",
                 "keys",
                 keys,
             )
