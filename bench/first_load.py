@@ -49,6 +49,9 @@ def main() -> None:
     ap.add_argument("--neo4j-home", type=Path, help="a STOPPED scripts/neo4j-local home with no database yet")
     ap.add_argument("--workers", type=int)
     ap.add_argument("--json", type=Path)
+    ap.add_argument(
+        "--skip-embedded", action="store_true", help="write the embedded files but do not COPY them (load them later)"
+    )
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
     settings = Settings.from_env()
@@ -56,6 +59,12 @@ def main() -> None:
     size = sum(f.stat().st_size for f in files)
     out: dict = {"documents": len(files), "mb": round(size / 1e6, 1), "seconds": {}, "cpu_seconds": {}}
     secs, cpus = out["seconds"], out["cpu_seconds"]
+
+    def report() -> None:
+        # after every step, so a step that is stopped still leaves the figures of the ones before it
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+        if a.json:
+            a.json.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     def cpu() -> float:
         s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -80,18 +89,7 @@ def main() -> None:
     secs["extract + write files (both engines)"] = round(time.perf_counter() - t0, 1)
     cpus["extract + write files (both engines)"] = round(cpu() - c0, 1)
     out.update(failed=failed, nodes=lb.nodes, relationships=lb.relationships, peak_rss_mb=peak_mb())
-    print(json.dumps(out, ensure_ascii=False), flush=True)
-
-    t0, c0 = time.perf_counter(), cpu()
-    with EmbeddedStore(a.work / "data", create=True) as store:
-        load_ladybug(a.work / "files-ladybug", store)
-        secs["embedded: COPY FROM"] = round(time.perf_counter() - t0, 1)
-        cpus["embedded: COPY FROM"] = round(cpu() - c0, 1)
-        t0, c0 = time.perf_counter(), cpu()
-        finish_load(store, a.work / "files-ladybug")
-        secs["embedded: version bump (共担 and Policy.tasks came in the files)"] = round(time.perf_counter() - t0, 1)
-        out["embedded_counts"] = store.counts()
-    print(json.dumps(out, ensure_ascii=False), flush=True)
+    report()
 
     if a.neo4j_home:
         from policykg.graph.neo4j_store import Neo4jStore
@@ -114,9 +112,19 @@ def main() -> None:
             )
             out["neo4j_counts"] = store.counts()
         out["neo4j_uri"] = uri
-    print(json.dumps(out, ensure_ascii=False), flush=True)
-    if a.json:
-        a.json.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        report()
+    if a.skip_embedded:
+        return
+    t0, c0 = time.perf_counter(), cpu()
+    with EmbeddedStore(a.work / "data", create=True) as store:
+        load_ladybug(a.work / "files-ladybug", store)
+        secs["embedded: COPY FROM"] = round(time.perf_counter() - t0, 1)
+        cpus["embedded: COPY FROM"] = round(cpu() - c0, 1)
+        t0, c0 = time.perf_counter(), cpu()
+        finish_load(store, a.work / "files-ladybug")
+        secs["embedded: version bump (共担 and Policy.tasks came in the files)"] = round(time.perf_counter() - t0, 1)
+        out["embedded_counts"] = store.counts()
+    report()
 
 
 if __name__ == "__main__":

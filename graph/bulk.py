@@ -43,7 +43,7 @@ from policykg.settings import Settings, human_bytes
 from policykg.worker import BoundedWorker, WorkerCrashed, WorkerOverMemory, WorkerTimeout
 
 from .store import GraphStore
-from .writes import BUMP_VERSION, _roles_of, shared_deltas
+from .writes import roles_of, shared_deltas
 
 if TYPE_CHECKING:  # ladybug is imported only when the embedded store is used
     from .embedded_store import EmbeddedStore
@@ -352,7 +352,7 @@ class BulkGraph:
                     mentions[props["mention"]] = None
             self.files.rel(rel.type, rel.start, rel.end, props)
             self.relationships += 1
-        for pair, delta in shared_deltas(_roles_of(graph)).items():
+        for pair, delta in shared_deltas(roles_of(graph)).items():
             acc = self._pairs.setdefault(pair, [0] * len(SHARED_COLUMNS))
             for i, c in enumerate(SHARED_COLUMNS):
                 acc[i] += delta[c]
@@ -626,14 +626,15 @@ def apply_fixups(folder: str | Path, store: GraphStore) -> int:
 
 
 def finish_load(store: GraphStore, folder: str | Path) -> float:
-    """After a load: the derived data when the files did not carry it (an export of a store), and a new graph
-    version either way; the seconds taken."""
+    """After a load: the derived data when the files did not carry it (an export of a store), a new graph
+    version either way, and statistics the planner can trust; the seconds taken."""
     t0 = time.perf_counter()
     manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
     if manifest.get("derived"):
-        store._run_transaction([BUMP_VERSION])
+        store.bump_version()
     else:
         store.rebuild_derived()
+    store.refresh_statistics()
     return time.perf_counter() - t0
 
 

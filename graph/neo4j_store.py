@@ -110,6 +110,12 @@ class Neo4jStore(GraphStore):
         except UNREACHABLE as e:
             raise self._unavailable(e) from e
 
+    def refresh_statistics(self, timeout_s: int = 300) -> None:
+        # Index samples are taken asynchronously: right after a load the planner may still see the empty
+        # database's samples and pick an index scan over a unique seek, and keep that plan in its cache.
+        with self._session(neo4j.WRITE_ACCESS) as s:
+            s.run("CALL db.prepareForReplanning($t)", {"t": timeout_s}).consume()
+
     def _unavailable(self, e: BaseException) -> StoreUnavailable:
         return StoreUnavailable(f"Neo4j at {self.uri} is unavailable ({type(e).__name__}: {e}); try again later")
 

@@ -297,6 +297,17 @@ class GraphStore(ABC):
         with self._write_lock:
             self._run_transaction([*derived_rebuild_plan(), *self._tail()])
 
+    def bump_version(self) -> None:
+        """Mark the graph changed for every reader (after a write that went around the write plans: a bulk load)."""
+        with self._write_lock:
+            self._run_transaction(self._tail())
+
+    def refresh_statistics(self, timeout_s: int = 300) -> None:
+        """Make the next queries plan on the data as it is now. Engines that plan on sampled statistics (Neo4j)
+        resample them after a large change, which they otherwise do later and in the background; others have
+        nothing to do."""
+        return None
+
     def fill_derived(self) -> None:
         """Derive what a store made by an earlier version lacks (documents with no `tasks` count)."""
         missing = self._read(

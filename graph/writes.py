@@ -329,7 +329,8 @@ def shared_deltas(roles: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str]
     return out
 
 
-def _roles_of(graph: DocumentGraph) -> list[tuple[str, str, str]]:
+def roles_of(graph: DocumentGraph) -> list[tuple[str, str, str]]:
+    """(agency key, task key, role) of every role assignment of a document: what 共担 counts."""
     return [(r.start[1], r.end[1], r.type) for r in graph.rels if r.type in ROLE_TYPES]
 
 
@@ -432,7 +433,7 @@ def batch_plan(
     # derived: the difference the batch makes to 共担
     delta: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for item in items:
-        for pair, d in shared_deltas(_roles_of(item.graph)).items():
+        for pair, d in shared_deltas(roles_of(item.graph)).items():
             delta[pair].update(d)
     for o in olds:
         for pair, d in shared_deltas(o.roles).items():
