@@ -515,8 +515,8 @@ def _lb_type(t: str) -> str:
 
 
 def load_ladybug(folder: str | Path, store: EmbeddedStore) -> int:
-    """COPY every file of `folder` (ladybug dialect) into the EMPTY embedded `store`, in one transaction: a failed
-    COPY leaves the store empty. The rows loaded."""
+    """COPY every file of `folder` (ladybug dialect) into the EMPTY embedded `store`: a failed COPY leaves the store
+    empty. The rows loaded."""
     folder = Path(folder).resolve()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     if manifest["engine"] != "ladybug":
@@ -550,10 +550,8 @@ def load_ladybug(folder: str | Path, store: EmbeddedStore) -> int:
                 f"COPY `{f['table']}` FROM '{path}' (from='{f['from']}', to='{f['to']}', HEADER=true, "
                 f"PARALLEL={parallel})"
             )
-    from .writes import Statement
-
     try:
-        store._run_transaction([Statement(st) for st in statements])
+        store.copy_into_empty(statements)
     except RuntimeError as e:
         raise PolicyKGError(f"the COPY of the bulk files in {folder} failed, the store is left empty: {e}") from e
     return sum(f["rows"] for f in manifest["files"])

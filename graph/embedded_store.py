@@ -148,6 +148,20 @@ class EmbeddedStore(GraphStore):
                 raise
         return out
 
+    def copy_into_empty(self, statements: list[str]) -> None:
+        """Run the COPY FROM `statements` of a first load into this EMPTY store in one transaction (a failure
+        leaves it empty), on one worker thread.
+
+        One thread because ladybug 0.22's parallel primary-key index builder can deadlock on a node COPY of
+        a few hundred thousand rows (every worker waiting on the same lock, no CPU used): 1 hang in 3 loads of
+        the 10k bench corpus with the default threads, none in 6 with one, at about the same speed."""
+        with self._lock:
+            self._conn.set_max_threads_for_exec(1)
+            try:
+                self._run_transaction([Statement(st) for st in statements])
+            finally:
+                self._conn.set_max_threads_for_exec(0)  # the database's limit again
+
     def _execute(self, cypher: str, params: dict[str, Any], timeout: float | None) -> ladybug.QueryResult:
         for attempt in range(ATTEMPTS):
             self._conn.set_query_timeout(int(timeout * 1000) if timeout else 0)

@@ -154,6 +154,31 @@ def test_export_of_a_store_loads_into_an_empty_one(ingested: Any, tmp_path: Path
     assert {f.name for f in files} >= {"nodes_Policy.csv", "nodes_Task.csv", "manifest.json", "fixups.jsonl"}
 
 
+def test_a_failed_copy_leaves_the_store_empty(ingested: Any, tmp_path: Path) -> None:
+    """The COPYs are one transaction: when a later file fails after the nodes are in, none of them stays, and
+    the same store then takes a good load."""
+    import json
+
+    from policykg.errors import PolicyKGError
+
+    store, _summary = ingested
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    export_store(store, good, "ladybug")
+    shutil.copytree(good, bad)
+    manifest = json.loads((bad / "manifest.json").read_text(encoding="utf-8"))
+    last = [f for f in manifest["files"] if f["kind"] != "node"][-1]["file"]
+    with (bad / last).open("a", encoding="utf-8") as fh:  # a relationship to a node no file has
+        fh.write("no-such-agency,no-such-agency-either,1\n")
+    with EmbeddedStore(tmp_path / "data") as target:
+        with pytest.raises(PolicyKGError, match="left empty") as err:
+            load_ladybug(bad, target)
+        assert str(bad) in str(err.value)
+        assert set(target.counts().values()) == {0}, target.counts()
+        load_ladybug(good, target)
+        finish_load(target, good)
+        assert_same_graph(target, store)
+
+
 def test_refuses_a_store_that_is_not_empty(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with EmbeddedStore(data) as store:
