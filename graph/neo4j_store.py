@@ -11,6 +11,7 @@ fetched in small batches and gathered up to the row and byte limits.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import neo4j
@@ -110,11 +111,22 @@ class Neo4jStore(GraphStore):
         except UNREACHABLE as e:
             raise self._unavailable(e) from e
 
-    def refresh_statistics(self, timeout_s: int = 300) -> None:
-        # Index samples are taken asynchronously: right after a load the planner may still see the empty
-        # database's samples and pick an index scan over a unique seek, and keep that plan in its cache.
+    def refresh_statistics(self, timeout_s: int = 3600) -> None:
+        # Indexes are populated and sampled asynchronously: right after a load the planner may still see the
+        # empty database's samples and pick an index scan over a unique seek, and keep that plan in its cache.
+        # Polled, not db.awaitIndexes: one long call would outlive the server's transaction timeout (at 100k
+        # documents the relationship indexes take minutes).
+        deadline = time.monotonic() + timeout_s
+        while True:
+            with self._session(neo4j.READ_ACCESS) as s:
+                pending = s.run("SHOW INDEXES YIELD name, state WHERE state <> 'ONLINE' RETURN name, state").values()
+            if not pending:
+                break
+            if any(state == "FAILED" for _name, state in pending) or time.monotonic() > deadline:
+                raise PolicyKGError(f"Neo4j at {self.uri}: indexes not online after {timeout_s} s: {pending}")
+            time.sleep(1.0)
         with self._session(neo4j.WRITE_ACCESS) as s:
-            s.run("CALL db.prepareForReplanning($t)", {"t": timeout_s}).consume()
+            s.run("CALL db.prepareForReplanning($t)", {"t": min(timeout_s, 100)}).consume()
 
     def _unavailable(self, e: BaseException) -> StoreUnavailable:
         return StoreUnavailable(f"Neo4j at {self.uri} is unavailable ({type(e).__name__}: {e}); try again later")

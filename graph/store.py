@@ -302,10 +302,10 @@ class GraphStore(ABC):
         with self._write_lock:
             self._run_transaction(self._tail())
 
-    def refresh_statistics(self, timeout_s: int = 300) -> None:
-        """Make the next queries plan on the data as it is now. Engines that plan on sampled statistics (Neo4j)
-        resample them after a large change, which they otherwise do later and in the background; others have
-        nothing to do."""
+    def refresh_statistics(self, timeout_s: int = 3600) -> None:
+        """Make the next queries plan on the data as it is now. Engines that build indexes and sample
+        statistics in the background (Neo4j) wait for their indexes and resample after a large change; others
+        have nothing to do."""
         return None
 
     def fill_derived(self) -> None:
