@@ -3,7 +3,7 @@
     python bench/first_load.py DOCS --work DIR [--neo4j-home HOME] [--workers N] [--json OUT]
                                [--skip-embedded] [--load-only]
 
-Extraction runs once on every core (graph/bulk.py's bounded workers); each document's graph goes to the bulk
+Extraction runs once on every core (graph/ingest.py's bounded workers); each document's graph goes to the bulk
 files of both engines; then the embedded store is loaded with COPY FROM and, with --neo4j-home, an empty Neo4j
 home with `neo4j-admin database import full` (scripts/neo4j-local import), started, indexed and derived.
 At 100,000 documents transactional ingest would take hours; this is how bench/RESULTS.md's 100k graphs are made.
@@ -26,13 +26,13 @@ from policykg.graph.bulk import (
     BulkGraph,
     TableFiles,
     apply_fixups,
-    extract_graphs,
     finish_load,
     import_neo4j,
     load_ladybug,
     neo4j_script,
 )
 from policykg.graph.embedded_store import EmbeddedStore
+from policykg.graph.ingest import extract_graphs
 from policykg.ingest.pipeline import iter_documents
 
 from policykg.errors import DocumentError

@@ -18,9 +18,9 @@ nodes (agencies, regions, policies) and reference edges are held, so memory grow
   (`fixups.jsonl`).
 
 `load_ladybug` and `import_neo4j` load the files; `load_documents` runs the whole path (extraction on every core,
-files, load) and `export_store` writes the neo4j-admin files of an existing store. Extraction runs here in a
-small parallel loop of bounded worker processes (`extract_graphs`), one per core, each document under the same
-time and memory budget as `policykg ingest`.
+files, load) and `export_store` writes the neo4j-admin files of an existing store. Extraction is
+`policykg ingest`'s (graph/ingest.py `extract_graphs`): bounded worker processes, one per core, each document
+under the same time and memory budget.
 """
 
 from __future__ import annotations
@@ -31,17 +31,15 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from policykg.errors import DocumentError, PolicyKGError
-from policykg.settings import Settings, human_bytes
-from policykg.worker import BoundedWorker, WorkerCrashed, WorkerOverMemory, WorkerTimeout
+from policykg.settings import Settings
 
+from .ingest import extract_graphs
 from .store import GraphStore
 from .writes import roles_of, shared_deltas
 
@@ -67,7 +65,6 @@ __all__ = [
     "NotEmpty",
     "TableFiles",
     "export_store",
-    "extract_graphs",
     "import_neo4j",
     "load_documents",
     "load_ladybug",
@@ -410,77 +407,6 @@ def _node_rows(graph: DocumentGraph) -> dict[tuple[str, str], dict[str, Any]]:
             row = {p: (row[p] if row[p] is not None else prev[p]) for p in row}
         rows[(n.label, n.key)] = row
     return rows
-
-
-# -- extraction on every core ---------------------------------------------------------------------------------
-
-
-def extract_graph(path: str) -> DocumentGraph:
-    """One document → its DocumentGraph (run in a worker process)."""
-    from policykg.ingest.pipeline import extract
-
-    from .build import record_to_graph
-
-    return record_to_graph(extract(Path(path)))
-
-
-PRELOAD = ("policykg.ingest.pipeline:build_nlp", "policykg.graph.bulk")
-
-
-class _Worker:
-    def __init__(self, settings: Settings) -> None:
-        self.timeout = settings.extract_timeout
-        self.memory = settings.extract_memory
-        self.worker = BoundedWorker(settings.extract_memory, name="policykg-bulk-extract", preload=PRELOAD)
-
-    def run(self, path: Path) -> DocumentGraph:
-        try:
-            return self.worker.call(self.timeout, extract_graph, str(path), what="extraction")
-        except WorkerTimeout:
-            raise DocumentError(
-                str(path), f"extraction ran past the {self.timeout:g} s budget for one document and was stopped"
-            ) from None
-        except WorkerOverMemory:
-            raise DocumentError(
-                str(path), f"extraction needed more than the {human_bytes(self.memory or 0)} memory bound"
-            ) from None
-        except WorkerCrashed as e:
-            raise DocumentError(str(path), str(e)) from None
-
-
-def extract_graphs(
-    files: list[Path], settings: Settings, workers: int | None = None
-) -> Iterator[tuple[Path, DocumentGraph | DocumentError]]:
-    """Each file's DocumentGraph (or the error that stopped it), in the order of `files`, extracted by `workers`
-    bounded processes at once (default: every core). A small loop of our own: part W makes graph/ingest.py
-    parallel on another branch; this one needs only ordered results and per-document budgets."""
-    n = max(1, min(workers or os.cpu_count() or 1, len(files) or 1))
-    pool: deque[_Worker] = deque(_Worker(settings) for _ in range(n))
-    free = list(pool)
-
-    def job(path: Path) -> DocumentGraph | DocumentError:
-        w = free.pop()
-        try:
-            return w.run(path)
-        except DocumentError as e:
-            return e
-        finally:
-            free.append(w)
-
-    try:
-        with ThreadPoolExecutor(max_workers=n) as ex:
-            window: deque[tuple[Path, Future[DocumentGraph | DocumentError]]] = deque()
-            for f in files:
-                window.append((f, ex.submit(job, f)))
-                if len(window) >= 4 * n:  # a bounded window keeps the order without holding every result
-                    p, fut = window.popleft()
-                    yield p, fut.result()
-            while window:
-                p, fut = window.popleft()
-                yield p, fut.result()
-    finally:
-        for w in pool:
-            w.worker.close()
 
 
 def latest_by_name(files: Iterable[Path]) -> tuple[list[Path], list[Path]]:

@@ -16,9 +16,11 @@ import hashlib
 import os
 import queue
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from policykg.ingest.pipeline import extract, extract_bytes, iter_documents
@@ -32,7 +34,7 @@ from .build import record_to_graph
 from .model import DocumentGraph
 from .store import GraphStore, WriteResult
 
-__all__ = ["BATCH_SIZE", "Extractor", "IngestSummary", "extract_graph", "ingest_paths"]
+__all__ = ["BATCH_SIZE", "Extractor", "IngestSummary", "extract_graph", "extract_graphs", "ingest_paths"]
 
 
 PRELOAD = "policykg.ingest.pipeline:build_nlp"
@@ -198,40 +200,53 @@ def _ingest(
     todo = [i for i in range(len(files)) if i not in unchanged]
     if not todo:
         return
+    _stream(store, files, digests, todo, settings, jobs, summary, batch_size, advance)
+
+
+def extract_graphs(
+    files: list[Path], settings: Settings, jobs: int | None = None, window: int | None = None
+) -> Iterator[tuple[Path, DocumentGraph | DocumentError]]:
+    """Each file's DocumentGraph, or the DocumentError that stopped it, in the order of `files`: `jobs` worker
+    processes (default: one per core), each document under the extraction budget, work at most `window`
+    documents (default: four per worker) ahead of the consumer, so the order is kept without holding every
+    result. Closing the generator early stops the workers at once, even mid-document."""
+    n = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
     idle: queue.Queue[Extractor] = queue.Queue()
-    workers = [
-        Extractor(settings.extract_timeout, settings.extract_memory, preload=GRAPH_PRELOAD)
-        for _ in range(min(jobs, len(todo)))
-    ]
+    workers = [Extractor(settings.extract_timeout, settings.extract_memory, preload=GRAPH_PRELOAD) for _ in range(n)]
     for w in workers:
         idle.put(w)
 
-    def run(f: Path) -> DocumentGraph:
+    def run(f: Path) -> DocumentGraph | DocumentError:
         w = idle.get()
         try:
             return w.extract_graph(f)
+        except DocumentError as e:
+            return e
+        except PolicyKGError as e:
+            return DocumentError(f, f"not stored: {e}")
+        except Exception as e:  # the document's graph could not be built
+            return DocumentError(f, f"not stored: {type(e).__name__}: {e}")
         finally:
             idle.put(w)
 
-    pool = ThreadPoolExecutor(max_workers=len(workers), thread_name_prefix="policykg-extract")
+    pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="policykg-extract")
+    pending = iter(files)
+    ahead: deque[tuple[Path, Future[DocumentGraph | DocumentError]]] = deque(
+        (f, pool.submit(run, f)) for f in islice(pending, window or 4 * n)
+    )
     try:
-        _stream(store, files, digests, todo, pool, run, summary, batch_size, len(workers), advance)
+        while ahead:
+            f, future = ahead.popleft()
+            for nxt in islice(pending, 1):
+                ahead.append((nxt, pool.submit(run, nxt)))
+            yield f, future.result()
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         for w in workers:
-            w.kill()  # a worker still extracting for a stopped batch is not waited for
+            w.kill()  # a worker still extracting for a stopped consumer is not waited for
         pool.shutdown(wait=True)
         for w in workers:
             w.close()
-
-
-def _outcome(f: Path, future: Future[DocumentGraph]) -> Outcome:
-    try:
-        return future.result()
-    except (DocumentError, PolicyKGError) as e:
-        return str(e)
-    except Exception as e:  # the document's graph could not be built
-        return f"{f}: not stored: {type(e).__name__}: {e}"
 
 
 def _stream(
@@ -239,39 +254,34 @@ def _stream(
     files: list[Path],
     digests: list[str | Exception],
     todo: list[int],
-    pool: ThreadPoolExecutor,
-    run: Callable[[Path], DocumentGraph],
+    settings: Settings,
+    jobs: int,
     summary: IngestSummary,
     batch_size: int,
-    jobs: int,
     advance: Advance,
 ) -> None:
-    """Submit extractions ahead of the writer (a window of a batch and two per worker) and write their
-    graphs in file order, `batch_size` documents a transaction."""
-    window = batch_size + 2 * jobs
-    submitted: dict[int, Future[DocumentGraph]] = {}
-    nxt = 0
-
-    def submit_ahead(upto: int) -> None:
-        nonlocal nxt
-        while nxt < len(todo) and nxt < upto:
-            i = todo[nxt]
-            if not isinstance(digests[i], Exception):
-                submitted[i] = pool.submit(run, files[i])
-            nxt += 1
-
-    batch: list[tuple[Path, Outcome]] = []
-    for n, i in enumerate(todo):
-        submit_ahead(n + window)
-        d = digests[i]
-        outcome = f"{files[i]}: not stored: {type(d).__name__}: {d}" if isinstance(d, Exception) else None
-        batch.append((files[i], outcome if outcome is not None else _outcome(files[i], submitted.pop(i))))
-        if sum(1 for _, o in batch if not isinstance(o, str)) >= batch_size:
-            if not _flush(store, batch, summary, len(todo) - n - 1, advance):
-                return
-            batch = []
-    if batch:
-        _flush(store, batch, summary, 0, advance)
+    """Extract ahead of the writer (a window of a batch and two per worker) and write the graphs in file
+    order, `batch_size` documents a transaction."""
+    readable = [files[i] for i in todo if not isinstance(digests[i], Exception)]
+    graphs = extract_graphs(readable, settings, jobs, window=batch_size + 2 * jobs)
+    try:
+        batch: list[tuple[Path, Outcome]] = []
+        for n, i in enumerate(todo):
+            d = digests[i]
+            if isinstance(d, Exception):
+                outcome: Outcome = f"{files[i]}: not stored: {type(d).__name__}: {d}"
+            else:
+                _, got = next(graphs)
+                outcome = str(got) if isinstance(got, DocumentError) else got
+            batch.append((files[i], outcome))
+            if sum(1 for _, o in batch if not isinstance(o, str)) >= batch_size:
+                if not _flush(store, batch, summary, len(todo) - n - 1, advance):
+                    return
+                batch = []
+        if batch:
+            _flush(store, batch, summary, 0, advance)
+    finally:
+        graphs.close()
 
 
 def _flush(
