@@ -28,13 +28,13 @@ from policykg.graph.bulk import (
     BulkGraph,
     TableFiles,
     apply_fixups,
-    extract_graphs,
     finish_load,
     import_neo4j,
     load_ladybug,
     neo4j_script,
 )
 from policykg.graph.embedded_store import EmbeddedStore
+from policykg.graph.ingest import extract_graphs
 from policykg.ingest import extract
 from policykg.ingest.pipeline import iter_documents
 
