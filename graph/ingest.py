@@ -22,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 from policykg.ingest.pipeline import extract, extract_bytes, iter_documents
 from policykg.ingest.types import DocumentRecord
@@ -34,12 +35,22 @@ from .build import record_to_graph
 from .model import DocumentGraph
 from .store import GraphStore, WriteResult
 
-__all__ = ["BATCH_SIZE", "Extractor", "IngestSummary", "extract_graph", "extract_graphs", "ingest_paths"]
+__all__ = [
+    "BATCH_SIZE",
+    "Extractor",
+    "IngestSummary",
+    "extract_graph",
+    "extract_graphs",
+    "extract_records",
+    "in_workers",
+    "ingest_paths",
+]
 
 
 PRELOAD = "policykg.ingest.pipeline:build_nlp"
 GRAPH_PRELOAD = (PRELOAD, "policykg.ingest.gazetteer:gazetteer")
 BATCH_SIZE = 100  # documents per write transaction
+T = TypeVar("T")
 
 
 def extract_graph(path: str) -> DocumentGraph:
@@ -63,14 +74,6 @@ class Extractor:
 
     def extract(self, path: Path, keep_text: bool = False) -> DocumentRecord:
         return self._call(str(path), extract, path, keep_text)
-
-    def extract_many(self, paths: list[str]) -> Iterator[tuple[Path, DocumentRecord | DocumentError]]:
-        """Like ingest.extract_many, each document under the budget; a failure is yielded, not raised."""
-        for p in iter_documents(list(paths)):
-            try:
-                yield p, self.extract(p, self.keep_text)
-            except DocumentError as e:
-                yield p, e
 
     def extract_graph(self, path: Path) -> DocumentGraph:
         """The file's DocumentGraph, built in the worker too."""
@@ -206,32 +209,53 @@ def _ingest(
 def extract_graphs(
     files: list[Path], settings: Settings, jobs: int | None = None, window: int | None = None
 ) -> Iterator[tuple[Path, DocumentGraph | DocumentError]]:
-    """Each file's DocumentGraph, or the DocumentError that stopped it, in the order of `files`: `jobs` worker
-    processes (default: one per core), each document under the extraction budget, work at most `window`
-    documents (default: four per worker) ahead of the consumer, so the order is kept without holding every
-    result. Closing the generator early stops the workers at once, even mid-document."""
+    """Each file's DocumentGraph, or the DocumentError that stopped it, in the order of `files` (see
+    `in_workers`)."""
+    return in_workers(files, settings, lambda w, f: w.extract_graph(f), jobs, window)
+
+
+def extract_records(
+    files: list[Path], settings: Settings, jobs: int | None = None, keep_text: bool = False
+) -> Iterator[tuple[Path, DocumentRecord | DocumentError]]:
+    """Each file's DocumentRecord (what `policykg extract` prints), or the DocumentError that stopped it, in
+    the order of `files` (see `in_workers`)."""
+    return in_workers(files, settings, lambda w, f: w.extract(f, keep_text), jobs, window=None)
+
+
+def in_workers(
+    files: list[Path],
+    settings: Settings,
+    call: Callable[[Extractor, Path], T],
+    jobs: int | None = None,
+    window: int | None = None,
+) -> Iterator[tuple[Path, T | DocumentError]]:
+    """`call(worker, file)` for each file, in the order of `files`: `jobs` worker processes (default: one per
+    core), each document under the extraction budget, work at most `window` documents (default: four per
+    worker) ahead of the consumer, so the order is kept without holding every result. A failure is yielded
+    as the DocumentError naming the file, not raised. Closing the generator early stops the workers at once,
+    even mid-document."""
     n = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
     idle: queue.Queue[Extractor] = queue.Queue()
     workers = [Extractor(settings.extract_timeout, settings.extract_memory, preload=GRAPH_PRELOAD) for _ in range(n)]
     for w in workers:
         idle.put(w)
 
-    def run(f: Path) -> DocumentGraph | DocumentError:
+    def run(f: Path) -> T | DocumentError:
         w = idle.get()
         try:
-            return w.extract_graph(f)
+            return call(w, f)
         except DocumentError as e:
             return e
         except PolicyKGError as e:
-            return DocumentError(f, f"not stored: {e}")
+            return DocumentError(f, f"extraction failed: {e}")
         except Exception as e:  # the document's graph could not be built
-            return DocumentError(f, f"not stored: {type(e).__name__}: {e}")
+            return DocumentError(f, f"extraction failed: {type(e).__name__}: {e}")
         finally:
             idle.put(w)
 
     pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="policykg-extract")
     pending = iter(files)
-    ahead: deque[tuple[Path, Future[DocumentGraph | DocumentError]]] = deque(
+    ahead: deque[tuple[Path, Future[T | DocumentError]]] = deque(
         (f, pool.submit(run, f)) for f in islice(pending, window or 4 * n)
     )
     try:

@@ -90,8 +90,17 @@ def cli() -> None:
 @click.option("--report", "report", is_flag=True, help="Print what was not understood (no gold needed).")
 @click.option("--report-json", type=click.Path(dir_okay=False), help="Write that report as JSON here.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Extraction processes at once (default: one per core)."
+)
 def extract(
-    paths: tuple[str, ...], output: str | None, text: bool, report: bool, report_json: str | None, quiet: bool
+    paths: tuple[str, ...],
+    output: str | None,
+    text: bool,
+    report: bool,
+    report_json: str | None,
+    quiet: bool,
+    jobs: int | None,
 ) -> None:
     """Extract facts from documents (files or folders) as JSON lines in the gold format.
 
@@ -101,7 +110,7 @@ def extract(
 
     Example: policykg extract samples/ -o out.jsonl --report
     """
-    from policykg.graph.ingest import Extractor
+    from policykg.graph.ingest import extract_records
     from policykg.ingest.pipeline import iter_documents
     from policykg.ingest.report import document_report
 
@@ -111,11 +120,11 @@ def extract(
     failed = written = 0
     t0 = time.perf_counter()
     settings = Settings.from_env()
-    # each document in a worker process, under a time and memory budget: one bad file cannot stop the batch
-    extractor = Extractor(settings.extract_timeout, settings.extract_memory, keep_text=text or want_report)
+    # each document in a worker process, under a time and memory budget: one bad file cannot stop the batch;
+    # output in file order whatever the number of processes
+    batch = extract_records(files, settings, jobs, keep_text=text or want_report)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
-        batch = extractor.extract_many([str(f) for f in files])
         for _path, rec in _progress(batch, len(files), "extracting", not quiet):
             if isinstance(rec, DocumentError):
                 failed += 1
@@ -132,7 +141,7 @@ def extract(
                 + "\n"
             )
     finally:
-        extractor.close()
+        batch.close()
         if output:
             out.close()
     where = output or "stdout"

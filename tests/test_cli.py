@@ -25,6 +25,21 @@ def test_extract_batch_goes_on_past_a_bad_file(samples: Path, tmp_path: Path) ->
     assert len(lines) == 5 and {"doc", "title", "tasks", "assignments", "basis", "cited", "regions"} <= set(lines[0])
 
 
+def test_extract_on_several_processes_gives_the_same_lines_in_file_order(samples: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(samples, docs)
+    (docs / "0_broken.pdf").write_bytes(b"%PDF-1.4 truncated")  # first in file order: the rest must still come
+    outs = {}
+    for jobs in ("1", "3"):
+        out = tmp_path / f"out{jobs}.jsonl"
+        res = CliRunner().invoke(cli, ["extract", str(docs), "-o", str(out), "--jobs", jobs, "--quiet"])
+        assert res.exit_code == 1 and "0_broken.pdf" in res.output, res.output
+        outs[jobs] = out.read_text(encoding="utf-8")
+    docs_in_order = [json.loads(line)["doc"] for line in outs["3"].splitlines()]
+    assert docs_in_order == sorted(docs_in_order) and len(docs_in_order) == 5
+    assert outs["3"] == outs["1"]
+
+
 def test_eval_reports_the_targets(samples: Path, gold_dir: Path) -> None:
     res = CliRunner().invoke(cli, ["eval", "--gold", str(gold_dir), str(samples), "--json"])
     assert res.exit_code == 0, res.output
