@@ -2,6 +2,7 @@
 
 On the embedded store several workers open it read-only: they answer reads, refuse uploads with 409
 (naming `policykg ingest`), and see what `policykg ingest` commits beside them on their next request.
+On Neo4j every worker writes: an upload through one is seen by all, whatever each had cached.
 One server caches GET answers by graph version: an upload is seen at once, an unchanged graph is
 answered from the cache.
 """
@@ -13,6 +14,8 @@ import sys
 from pathlib import Path
 
 import httpx2
+import pytest
+from conftest import _fresh_neo4j
 from test_api_server import TOKEN, running_server
 
 
@@ -45,6 +48,35 @@ def test_read_only_workers_see_what_ingest_writes_beside_them(tmp_path: Path, sa
                 assert stored(fresh) == {f.name for f in files[:4]}
         agencies = http.get("/agencies", params={"limit": 5}).json()
         assert agencies["items"] and agencies["total"] >= 5
+
+
+def test_neo4j_workers_all_see_an_upload_through_any_of_them(request: pytest.FixtureRequest, samples: Path) -> None:
+    uri = request.getfixturevalue("neo4j_uri")
+    _fresh_neo4j(uri).close()
+    files = sorted(samples.iterdir())
+    with running_server(["--neo4j", uri, "--workers", "2"]) as base:
+        for f in files[:2]:
+            with httpx2.Client(base_url=base, timeout=120) as http:
+                up = http.post(
+                    "/documents", files={"file": (f.name, f.read_bytes())}, headers={"Authorization": f"Bearer {TOKEN}"}
+                )
+                assert up.status_code == 201, up.text
+        # new connections land on both workers; each caches the listing at this version
+        answers = []
+        for _ in range(8):
+            with httpx2.Client(base_url=base, timeout=120) as fresh:
+                answers.append(stored(fresh))
+        assert all(a == {f.name for f in files[:2]} for a in answers), answers
+        with httpx2.Client(base_url=base, timeout=120) as http:
+            up = http.post(
+                "/documents",
+                files={"file": (files[2].name, files[2].read_bytes())},
+                headers={"Authorization": f"Bearer {TOKEN}"},
+            )
+            assert up.status_code == 201, up.text
+        for _ in range(8):  # no worker answers from what it cached before the upload
+            with httpx2.Client(base_url=base, timeout=120) as fresh:
+                assert stored(fresh) == {f.name for f in files[:3]}
 
 
 def test_cached_answers_follow_the_graph_version(tmp_path: Path, samples: Path) -> None:
