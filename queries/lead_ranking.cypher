@@ -4,11 +4,16 @@
 // param limit: int ?= 20
 // param offset: int ?= 0
 // returns: agency, leads, participates, responsible
-MATCH (a:Agency)-[r:`牵头`|`参加`|`负责`]->(t:Task)
-RETURN a.name AS agency,
-       sum(CASE WHEN r.role = '牵头' THEN 1 ELSE 0 END) AS leads,
-       sum(CASE WHEN r.role = '参加' THEN 1 ELSE 0 END) AS participates,
-       sum(CASE WHEN r.role = '负责' THEN 1 ELSE 0 END) AS responsible
+// Degrees, not a walk over every role relationship: Neo4j reads them from the node's degree counts,
+// ladybug from its adjacency lists; the cost follows the number of agencies, not of assignments (a role
+// relationship always ends at a Task: graph/model.py REL_ENDPOINTS).
+MATCH (a:Agency)
+WITH a,
+     COUNT { MATCH (a)-[:`牵头`]->() } AS leads,
+     COUNT { MATCH (a)-[:`参加`]->() } AS participates,
+     COUNT { MATCH (a)-[:`负责`]->() } AS responsible
+WHERE leads + participates + responsible > 0
+RETURN a.name AS agency, leads, participates, responsible
 ORDER BY leads DESC, participates DESC, agency
 SKIP $offset
 LIMIT $limit

@@ -20,7 +20,9 @@ A body may hold cases, each opened by a `// when: p, q` line (taken when the par
 not empty once resolved) or `// otherwise` (the last case, taken when no earlier one is). A question
 whose best plan depends on its filters (overlap_matrix for one policy starts from that policy's tasks;
 with no filter it reads the derived `共担` counts) stays one template with one header and one answer
-shape, and each case is plain Cypher that both engines plan from a key.
+shape, and each case is plain Cypher that both engines plan from a key. A condition `engine=neo4j` (or
+`engine=embedded`) takes a case on that engine only: for the few questions whose fast form on one engine
+is slow on the other (a whole-graph page that Neo4j streams in index order, ladybug by a hash join).
 """
 
 from __future__ import annotations
@@ -108,10 +110,14 @@ class Template:
     # (parameters that must be non-empty, Cypher); one unconditional case when the body has no `// when:`
     cases: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
 
-    def cypher(self, bound: dict[str, Any]) -> str:
-        """The Cypher of the first case whose parameters are all given (the whole body when there are no cases)."""
+    def cypher(self, bound: dict[str, Any], engine: str | None = None) -> str:
+        """The Cypher of the first case whose parameters are all given and whose engine, if it names one, is
+        `engine` (the store's `kind`); the whole body when there are no cases."""
         for needs, cypher in self.cases:
-            if all(bound.get(n) not in (None, "") for n in needs):
+            if all(
+                n.removeprefix(ENGINE) == engine if n.startswith(ENGINE) else bound.get(n) not in (None, "")
+                for n in needs
+            ):
                 return cypher
         raise TemplateParamError(f"{self.name}: no case of the template fits the parameters given")
 
@@ -135,6 +141,8 @@ class Template:
 
 
 WHEN = re.compile(r"^//\s*(?:when:\s*(.*)|otherwise)\s*$")
+ENGINE = "engine="  # a case condition naming the store kind it is for
+ENGINES = ("neo4j", "embedded")
 
 
 def _cases(name: str, body: str) -> list[tuple[tuple[str, ...], str]]:
@@ -197,8 +205,12 @@ def _parse(name: str, source: str) -> Template:
     if used != declared:
         raise ValueError(f"template {name}: body uses {sorted(used)} but header declares {sorted(declared)}")
     for needs, _cypher in tpl.cases:
-        if set(needs) - declared:
-            raise ValueError(f"template {name}: a case needs undeclared {sorted(set(needs) - declared)}")
+        engines = {n.removeprefix(ENGINE) for n in needs if n.startswith(ENGINE)}
+        if engines - set(ENGINES):
+            raise ValueError(f"template {name}: a case names an unknown engine {sorted(engines)}; known: {ENGINES}")
+        params_needed = {n for n in needs if not n.startswith(ENGINE)}
+        if params_needed - declared:
+            raise ValueError(f"template {name}: a case needs undeclared {sorted(params_needed - declared)}")
         paging = {"limit", "offset"} & declared - set(re.findall(r"\$(\w+)", _cypher))
         if paging:
             raise ValueError(f"template {name}: a case does not page by {sorted(paging)}")
@@ -230,8 +242,8 @@ def _bound(store: Any, t: Template, params: dict[str, Any] | None, version: int 
     return bound
 
 
-def _case(t: Template, bound: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    cypher = t.cypher(bound)
+def _case(store: Any, t: Template, bound: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    cypher = t.cypher(bound, getattr(store, "kind", None))
     used = set(re.findall(r"\$(\w+)", cypher))
     return cypher, {k: v for k, v in bound.items() if k in used}  # a case is sent only the parameters it uses
 
@@ -240,7 +252,7 @@ def prepared(store: Any, name: str, params: dict[str, Any] | None = None) -> tup
     """The Cypher and parameters `run` would send for template `name` (names resolved, the case chosen):
     what to EXPLAIN or PROFILE."""
     t = get(name)
-    return _case(t, _bound(store, t, params, None))
+    return _case(store, t, _bound(store, t, params, None))
 
 
 def run(
@@ -259,7 +271,7 @@ def run(
     bound = _bound(store, t, params, version)
     if t.name in STEPS:
         return _stepped(store, t, bound, count, version, kw)
-    cypher, bound = _case(t, bound)
+    cypher, bound = _case(store, t, bound)
     limit = bound.get("limit")
     res = store.query(cypher, {**bound, "limit": limit + 1} if limit is not None else bound, **kw)
     if limit is not None and len(res.rows) > limit:
@@ -289,7 +301,7 @@ def _stepped(
     store: Any, t: Template, bound: dict[str, Any], count: bool, version: int | None, kw: dict[str, Any]
 ) -> Any:
     limit, offset = bound["limit"], bound["offset"]
-    res = store.query(t.cypher(bound), {**bound, "limit": MAX_LIMIT, "offset": 0}, **kw)
+    res = store.query(t.cypher(bound, getattr(store, "kind", None)), {**bound, "limit": MAX_LIMIT, "offset": 0}, **kw)
     rows = STEPS[t.name](store, res.rows, version, {k: v for k, v in kw.items() if k == "timeout"})
     res.rows, res.truncated = rows[offset : offset + limit], len(rows) > offset + limit
     if count:

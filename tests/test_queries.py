@@ -110,3 +110,21 @@ def test_cases_are_checked_when_a_template_is_read() -> None:
         _parse("x", head + f"// when: a\nWITH $a AS k {page}\n// otherwise\nRETURN 1 AS k\n")
     with pytest.raises(ValueError, match="undeclared"):
         _parse("x", head + f"// when: b\nWITH $a AS k {page}\n// otherwise\n{page}\n")
+    on = _parse(
+        "x",
+        head + f"// when: a\nWITH $a AS k {page}\n// when: engine=neo4j\nWITH 2 AS k {page}\n// otherwise\n{page}\n",
+    )
+    assert "$a" in on.cypher({"a": "v"}, "neo4j") and "WITH 2" in on.cypher({"a": ""}, "neo4j")
+    assert on.cypher({"a": ""}, "embedded").startswith("RETURN 1")
+    with pytest.raises(ValueError, match="unknown engine"):
+        _parse("x", head + f"// when: engine=oracle\nWITH $a AS k {page}\n// otherwise\n{page}\n")
+
+
+@pytest.mark.parametrize("name", ["who_leads", "tasks_without_lead"])
+def test_an_engine_case_answers_as_the_portable_case(sample_store: GraphStore, name: str) -> None:
+    """A case for one engine is a faster plan of the same question: same rows, same order."""
+    t = get(name)
+    portable = t.cases[-1][1]
+    mine = run(sample_store, name, {"limit": 500}).rows
+    assert mine, name
+    assert mine == sample_store.query(portable, {"limit": 500, "offset": 0}).rows

@@ -112,3 +112,23 @@ def test_the_check_sees_a_scan(neo4j_samples: Neo4jStore) -> None:
             {"k": "x"},
         ).consume()
     assert scans(list(operators(summary.profile)))
+
+
+# Whole-graph pages in a stable order: Neo4j reads the policies in index order and sorts only within one
+# policy (PartialSort / PartialTop / OrderedAggregation), so a page stops early instead of sorting the graph.
+STREAMED = {"who_leads": {}, "tasks_without_lead": {}}
+
+
+@pytest.mark.parametrize("name", sorted(STREAMED))
+def test_whole_graph_pages_stream_in_index_order(neo4j_samples: Neo4jStore, name: str) -> None:
+    ops = profile(neo4j_samples, name, STREAMED[name])
+    kinds = [op for op, _d in ops]
+    assert {"PartialSort", "PartialTop", "OrderedAggregation"} & set(kinds), f"{name}: {ops}"
+    assert not {"Sort", "Top", "EagerAggregation"} & set(kinds), f"{name} sorts everything: {ops}"
+    assert run(neo4j_samples, name, STREAMED[name]).rows, name
+
+
+def test_lead_ranking_reads_degrees(neo4j_samples: Neo4jStore) -> None:
+    ops = profile(neo4j_samples, "lead_ranking", {})
+    touched = " ".join(d for _op, d in ops)
+    assert "getDegree" in touched and not any(op.startswith("Expand") for op, _d in ops), ops
