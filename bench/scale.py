@@ -452,6 +452,8 @@ def _params(tpl: Any, series: str, pools: dict[str, Any], rng: random.Random) ->
             given[p.name] = path
         elif p.name == "doc":
             given[p.name] = policy
+        elif tpl.name == "shared_task" and p.name in ("source", "target"):  # agency keys, as its caller sends
+            given[p.name] = pools["busiest"] if p.name == "source" else rng.choice(pools["agencies"])
         elif p.name == "policy" and tpl.name in ("overlap_role_edges", "co_issuing"):
             given[p.name] = policy  # no limit: unfiltered, the answer is every edge of the graph
     return given
