@@ -4,10 +4,10 @@
 // param limit: int ?= 20
 // param offset: int ?= 0
 // returns: agency, leads, participates, responsible
-// Degrees, not a walk over every role relationship: Neo4j reads them from the node's degree counts,
-// ladybug from its adjacency lists; the cost follows the number of agencies, not of assignments (a role
-// relationship always ends at a Task: graph/model.py REL_ENDPOINTS).
 MATCH (a:Agency)
+// degrees, not a walk over every role relationship: Neo4j reads them from the node's degree counts,
+// ladybug from its adjacency lists, so the cost follows the number of agencies, not of assignments
+// (a role relationship always ends at a Task: graph/model.py REL_ENDPOINTS)
 WITH a,
      COUNT { MATCH (a)-[:`牵头`]->() } AS leads,
      COUNT { MATCH (a)-[:`参加`]->() } AS participates,

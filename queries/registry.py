@@ -43,6 +43,10 @@ from .names import KINDS, resolve
 
 __all__ = ["BOUNDS", "MAX_LIMIT", "MAX_OFFSET", "Param", "Template", "get", "prepared", "run", "templates"]
 
+# `// key task: policy, path`: a parameter the body gets, built from given ones as graph/build.py builds
+# Task keys (policy key + '#' + path). ladybug finds a node by primary key only from a bare parameter;
+# `{key: $policy + '#' + $path}` makes it join the whole Task table.
+KEY = re.compile(r"^key\s+(\w+)\s*:\s*(\w+)\s*,\s*(\w+)\s*$")
 PARAM = re.compile(
     r"^param\s+(\w+)\s*:\s*(string|int|float|bool|list|role|agency|policy|region|document)\s*(\?=|=)?\s*(.*)$"
 )
@@ -109,6 +113,8 @@ class Template:
     returns: list[str] = field(default_factory=list)
     # (parameters that must be non-empty, Cypher); one unconditional case when the body has no `// when:`
     cases: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    # built parameters: name -> (policy parameter, path parameter), see KEY
+    keys: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def cypher(self, bound: dict[str, Any], engine: str | None = None) -> str:
         """The Cypher of the first case whose parameters are all given and whose engine, if it names one, is
@@ -174,9 +180,13 @@ def _parse(name: str, source: str) -> Template:
             body.append(line)
     meta: dict[str, str] = {}
     params = []
+    keys: dict[str, tuple[str, str]] = {}
     for h in header:
         m = PARAM.match(h)
-        if m:
+        k = KEY.match(h)
+        if k:
+            keys[k.group(1)] = (k.group(2), k.group(3))
+        elif m:
             pname, ptype, op, value = m.groups()
             value = value.strip() or ("" if op == "?=" and ptype not in TYPES.keys() - {"string"} else None)
             params.append(
@@ -200,9 +210,14 @@ def _parse(name: str, source: str) -> Template:
         returns=[c.strip() for c in meta.get("returns", "").split(",") if c.strip()],
     )
     tpl.cases = _cases(name, tpl.body)
+    tpl.keys = keys
     used = set(re.findall(r"\$(\w+)", tpl.body))
-    declared = {p.name for p in params}
-    if used != declared:
+    given = {p.name for p in params}
+    for kname, parts in keys.items():
+        if kname in given or set(parts) - given:
+            raise ValueError(f"template {name}: key {kname} must be new and built from declared parameters {parts}")
+    declared = given | set(keys)
+    if used | {q for parts in keys.values() for q in parts} != declared:
         raise ValueError(f"template {name}: body uses {sorted(used)} but header declares {sorted(declared)}")
     for needs, _cypher in tpl.cases:
         engines = {n.removeprefix(ENGINE) for n in needs if n.startswith(ENGINE)}
@@ -239,6 +254,8 @@ def _bound(store: Any, t: Template, params: dict[str, Any] | None, version: int 
     for p in t.params:
         if p.type in KINDS and bound[p.name]:
             bound[p.name] = resolve(store, p.type, bound[p.name], version)
+    for kname, (policy, path) in t.keys.items():
+        bound[kname] = f"{bound[policy]}#{bound[path]}"
     return bound
 
 

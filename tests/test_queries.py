@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from policykg.graph import GraphStore
@@ -13,7 +14,8 @@ NAMES = sorted(templates())
 
 def test_templates_declare_exactly_the_parameters_they_use() -> None:
     for t in templates().values():
-        assert set(re.findall(r"\$(\w+)", t.body)) == {p.name for p in t.params}, t.name
+        built = {part for parts in t.keys.values() for part in parts}
+        assert set(re.findall(r"\$(\w+)", t.body)) | built == {p.name for p in t.params} | set(t.keys), t.name
         assert t.description and t.returns, t.name
 
 
@@ -97,6 +99,12 @@ def test_a_template_case_is_chosen_by_the_filters_given(sample_store: GraphStore
     assert inside and all(everywhere[pair] >= n for pair, n in inside.items())
 
 
+def run_key(t: Any) -> str:
+    from policykg.queries.registry import _bound
+
+    return _bound(None, t, {"p": "a", "q": "b"}, None)["k"]
+
+
 def test_cases_are_checked_when_a_template_is_read() -> None:
     from policykg.queries.registry import _parse
 
@@ -116,6 +124,12 @@ def test_cases_are_checked_when_a_template_is_read() -> None:
     )
     assert "$a" in on.cypher({"a": "v"}, "neo4j") and "WITH 2" in on.cypher({"a": ""}, "neo4j")
     assert on.cypher({"a": ""}, "embedded").startswith("RETURN 1")
+    keyed = _parse(
+        "x", "// name: x\n// param p: string\n// param q: string\n// key k: p, q\n// returns: k\nRETURN $k AS k"
+    )
+    assert keyed.keys == {"k": ("p", "q")} and run_key(keyed) == "a#b"
+    with pytest.raises(ValueError, match="built from declared"):
+        _parse("x", "// name: x\n// param p: string\n// key k: p, z\n// returns: k\nRETURN $k AS k")
     with pytest.raises(ValueError, match="unknown engine"):
         _parse("x", head + f"// when: engine=oracle\nWITH $a AS k {page}\n// otherwise\n{page}\n")
 
