@@ -1,14 +1,12 @@
 // name: overlap_role_edges
 // title: 机构—任务职责边
-// description: Every role edge (牵头/参加/负责) of an agency on a task, with the agency's level and the policy's date, region and level: the rows the overlap networks are built from. Filtered by policy (key or title), region and role; empty = all.
-// param policy: string ?=
+// description: Every role edge (牵头/参加/负责) of an agency on a task, with the agency's level and the policy's date, region and level: the rows the overlap networks are built from. Filtered by policy (key, title or 文号), region and role; empty = all.
+// param policy: policy ?=
 // param region: string ?=
 // param role: string ?=
 // returns: agency, agency_level, agency_region, role, task, task_path, task_title, policy, policy_title, policy_date, policy_region, policy_level, source, char_start, char_end, mention, evidence
 // when: policy
-MATCH (p:Policy)
-WHERE p.key = $policy OR p.title = $policy
-MATCH (p)-[:`包含`*1..12]->(t:Task)<-[r:`牵头`|`参加`|`负责`]-(a:Agency)
+MATCH (p:Policy {key: $policy})-[:`包含`*1..12]->(t:Task)<-[r:`牵头`|`参加`|`负责`]-(a:Agency)
 WHERE ($region = '' OR p.region = $region) AND ($role = '' OR r.role = $role)
 RETURN a.name AS agency, a.level AS agency_level, a.region AS agency_region, r.role AS role, t.key AS task,
        t.path AS task_path, t.title AS task_title, p.key AS policy, p.title AS policy_title, p.date AS policy_date,

@@ -72,6 +72,24 @@ def _double_roles(B: nx.Graph) -> int:
     return sum(len(d["evidence"]) - 1 for *_at, d in B.edges(data=True))
 
 
+def test_policy_filter_takes_any_name_of_a_policy_and_refuses_an_unknown_one(
+    sample_store: GraphStore, client: TestClient
+) -> None:
+    from policykg.errors import NameNotFound
+
+    key, title, number = sample_store.query(
+        "MATCH (p:Policy) WHERE p.ingested = true AND p.doc_number IS NOT NULL "
+        "RETURN p.key, p.title, p.doc_number ORDER BY p.key LIMIT 1"
+    ).rows[0]
+    by_key = role_edges(sample_store, Filters(policy=key))
+    assert by_key and {r["policy"] for r in by_key} == {key}
+    assert role_edges(sample_store, Filters(policy=title)) == by_key == role_edges(sample_store, Filters(policy=number))
+    with pytest.raises(NameNotFound, match="no policy"):
+        role_edges(sample_store, Filters(policy="不存在的实施方案"))
+    res = client.get("/overlap/network", params={"policy": "不存在的实施方案"})
+    assert res.status_code == 404 and "不存在的实施方案" in res.text
+
+
 def test_role_pairs() -> None:
     assert role_pair("牵头", "牵头") == "lead_lead"
     assert role_pair("参加", "牵头") == "lead_participant"
