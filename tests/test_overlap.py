@@ -84,8 +84,11 @@ def test_policy_filter_takes_any_name_of_a_policy_and_refuses_an_unknown_one(
     by_key = role_edges(sample_store, Filters(policy=key))
     assert by_key and {r["policy"] for r in by_key} == {key}
     assert role_edges(sample_store, Filters(policy=title)) == by_key == role_edges(sample_store, Filters(policy=number))
-    with pytest.raises(NameNotFound, match="no policy"):
-        role_edges(sample_store, Filters(policy="不存在的实施方案"))
+    issuing = issuing_rows(sample_store, Filters(policy=number))
+    assert issuing and {r["policy"] for r in issuing} == {key}
+    for rows_of in (role_edges, issuing_rows):
+        with pytest.raises(NameNotFound, match="no policy"):
+            rows_of(sample_store, Filters(policy="不存在的实施方案"))
     res = client.get("/overlap/network", params={"policy": "不存在的实施方案"})
     assert res.status_code == 404 and "不存在的实施方案" in res.text
 
