@@ -61,11 +61,8 @@ def extract_graph(path: str) -> DocumentGraph:
 class Extractor:
     """Extraction of one document at a time in a worker process, under a time and memory budget."""
 
-    def __init__(
-        self, timeout: float, memory_bytes: int | None, keep_text: bool = False, preload: tuple[str, ...] = (PRELOAD,)
-    ) -> None:
+    def __init__(self, timeout: float, memory_bytes: int | None, preload: tuple[str, ...] = (PRELOAD,)) -> None:
         self.timeout = timeout
-        self.keep_text = keep_text
         self._worker = BoundedWorker(memory_bytes, name="policykg-extract", preload=preload)
 
     @classmethod
